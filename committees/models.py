@@ -1,0 +1,1 @@
+"""Owners' committees, property management committees, elections and vetting."""

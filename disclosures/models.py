@@ -1,0 +1,1 @@
+"""Major-decision filings, votes, reports and required disclosures."""

@@ -1,0 +1,93 @@
+"""Roles: a Django group per kind of staff (what they may do) plus a jurisdiction grant
+(where). Groups are kept in step with ROLES by :func:`roles_sync`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from common.jurisdiction import MANAGE, VIEW
+
+REGISTRY = ["region", "compound", "building", "unit", "owner", "ownership", "propertycompany"]
+GRIDS = ["grid", "gridstaff"]
+
+
+def _perms(actions: str, models: list[str]) -> list[str]:
+    return [f"estates.{a}_{m}" for a in actions.split() for m in models]
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    name: str
+    level: str  # the grant level the role's holders receive
+    permissions: tuple[str, ...]
+    target: str  # "region" or "compound"
+
+    @property
+    def group_name(self) -> str:
+        """Group names are stored in Chinese whatever the request language."""
+        with translation.override("zh-hans"):
+            return str(self.name)
+
+
+ROLES: dict[str, Role] = {
+    r.key: r
+    for r in (
+        Role(
+            "platform_admin",
+            _("平台管理员"),
+            MANAGE,
+            tuple(
+                _perms("view add change delete", REGISTRY + GRIDS + ["department"])
+                + ["estates.view_owner_identity", "estates.all_jurisdictions"]
+            ),
+            "region",
+        ),
+        Role(
+            "street_staff",
+            _("街道工作人员"),
+            MANAGE,
+            tuple(
+                _perms("view add change", REGISTRY[1:] + GRIDS)
+                + _perms("view", ["region", "department"])
+                + ["estates.view_owner_identity"]
+            ),
+            "region",
+        ),
+        Role(
+            "community_staff",
+            _("社区党组织工作人员"),
+            MANAGE,
+            tuple(
+                _perms("view", REGISTRY)
+                + _perms("view add change", GRIDS)
+                + _perms("change", ["compound"])
+            ),
+            "region",
+        ),
+        Role(
+            "department_reviewer",
+            _("部门审查员"),
+            VIEW,
+            tuple(_perms("view", ["region", "compound", "department"])),
+            "region",
+        ),
+        Role(
+            "committee_member",
+            _("业委会委员"),
+            VIEW,
+            tuple(_perms("view", ["compound", "building", "unit", "owner", "ownership"] + GRIDS)),
+            "compound",
+        ),
+        Role(
+            "company_staff",
+            _("物业企业工作人员"),
+            VIEW,
+            tuple(_perms("view", ["compound", "building", "unit", "propertycompany"] + GRIDS)),
+            "compound",
+        ),
+    )
+}
