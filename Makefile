@@ -57,6 +57,7 @@ test-browser: setup var/.browser-deps
 test: setup var/.browser-deps lint check test-sqlite test-postgres test-browser
 
 bench: setup
+	EXTRA_DEBS=wrk scripts/system-deps
 	scripts/with-postgres $(BIN)/python bench/run.py
 
 messages: $(VENV)/.installed

@@ -123,12 +123,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-CACHES = {
-    "default": {
+# CACHE_BACKEND: "locmem" (one process), "file" (shared by all workers on one host,
+# so a change drops the cached page everywhere) or "dummy" (no caching).
+_CACHE_BACKENDS = {
+    "locmem": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "governance",
-    }
+    },
+    "file": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+    },
+    "dummy": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
+CACHES = {"default": _CACHE_BACKENDS[os.environ.get("CACHE_BACKEND", "locmem")]}
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Registry imports larger than this are refused before parsing.
