@@ -27,11 +27,18 @@ class Role:
     target: str  # "region" or "compound"
 
     @property
+    def all_permissions(self) -> tuple[str, ...]:
+        return (*self.permissions, ADMIN_ACCESS)
+
+    @property
     def group_name(self) -> str:
         """Group names are stored in Chinese whatever the request language."""
         with translation.override("zh-hans"):
             return str(self.name)
 
+
+# Every staff role may open the Wagtail admin; what it shows is decided per model.
+ADMIN_ACCESS = "wagtailadmin.access_admin"
 
 ROLES: dict[str, Role] = {
     r.key: r

@@ -142,11 +142,12 @@ def grid_staff_add(
 
 def roles_sync() -> dict[str, Group]:
     """Create or update one group per role with exactly the role's model permissions."""
-    wanted = {p for role in ROLES.values() for p in role.permissions}
+    wanted = {p for role in ROLES.values() for p in role.all_permissions}
+    apps = {p.split(".")[0] for p in wanted}
     by_name = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type").filter(
-            content_type__app_label="estates"
+            content_type__app_label__in=apps
         )
     }
     missing = wanted - by_name.keys()
@@ -155,7 +156,7 @@ def roles_sync() -> dict[str, Group]:
     groups = {}
     for role in ROLES.values():
         group, _ = Group.objects.get_or_create(name=role.group_name)
-        group.permissions.set([by_name[p] for p in role.permissions])
+        group.permissions.set([by_name[p] for p in role.all_permissions])
         groups[role.key] = group
     return groups
 

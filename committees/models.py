@@ -1,1 +1,0 @@
-"""Owners' committees, property management committees, elections and vetting."""

@@ -1,0 +1,242 @@
+"""Owners' committees (业委会), property management committees (物委会), their terms,
+members, party branches, seals and archives."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from common.models import TimeStampedModel
+from estates.models import Compound, Owner, PropertyCompany
+
+from ..choices import (
+    ArchiveKind,
+    BranchKind,
+    CommitteeKind,
+    CrossAppointment,
+    LeaveReason,
+    PartyStatus,
+    Position,
+)
+
+COMPOUND_SCOPE = ("compound__region_path", "compound_id")
+
+
+class Committee(TimeStampedModel):
+    """A 业委会 or 物委会 of one compound. At most one is active per compound."""
+
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="committees"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=CommitteeKind.choices)
+    set_size = models.PositiveSmallIntegerField(
+        _("委员设定人数"), help_text=_("业委会为5至11人的单数（DOMAIN 3.1）。")
+    )
+    formed_on = models.DateField(_("成立日期"))
+    is_active = models.BooleanField(_("在任"), default=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+
+    jurisdiction_fields = COMPOUND_SCOPE
+
+    class Meta:
+        verbose_name = _("业委会/物委会")
+        verbose_name_plural = _("业委会/物委会")
+        ordering = ["compound", "-formed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compound"],
+                condition=models.Q(is_active=True),
+                name="committee_one_active_per_compound",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compound.name}{self.get_kind_display()}"
+
+
+class Term(TimeStampedModel):
+    """One term (届) of a committee, with the dates its deadlines run from."""
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("委员会"), on_delete=models.CASCADE, related_name="terms"
+    )
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveSmallIntegerField(_("届次"), validators=[MinValueValidator(1)])
+    elected_on = models.DateField(_("选举日期"))
+    starts_on = models.DateField(_("任期开始"))
+    ends_on = models.DateField(_("任期届满"))
+    first_meeting_on = models.DateField(_("首次会议日期"), null=True, blank=True)
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    filing_reference = models.CharField(_("备案编号"), max_length=50, blank=True)
+    handed_over_on = models.DateField(_("移交完成日期"), null=True, blank=True)
+
+    jurisdiction_fields = COMPOUND_SCOPE
+
+    class Meta:
+        verbose_name = _("任期")
+        verbose_name_plural = _("任期")
+        ordering = ["committee", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "number"], name="term_unique_number"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("第%(number)s届") % {"number": self.number}
+
+
+class CommitteeMember(TimeStampedModel):
+    term = models.ForeignKey(
+        Term, verbose_name=_("任期"), on_delete=models.CASCADE, related_name="members"
+    )
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        Owner,
+        verbose_name=_("业主"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="committee_seats",
+        help_text=_("业委会委员必须是本小区业主；物委会的社区代表等可不填。"),
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    position = models.CharField(_("职务"), max_length=12, choices=Position.choices)
+    reserve_order = models.PositiveSmallIntegerField(
+        _("候补顺序"), null=True, blank=True, help_text=_("按得票顺序递补（DOMAIN 3.7）。")
+    )
+    started_on = models.DateField(_("任职日期"))
+    left_on = models.DateField(_("离任日期"), null=True, blank=True)
+    leave_reason = models.CharField(
+        _("离任原因"), max_length=12, choices=LeaveReason.choices, blank=True
+    )
+    party_status = models.CharField(
+        _("政治面貌"), max_length=12, choices=PartyStatus.choices, default=PartyStatus.NONE
+    )
+    party_registered_in_community = models.BooleanField(_("组织关系在本社区"), default=False)
+    cross_appointment = models.CharField(
+        _("交叉任职"), max_length=20, choices=CrossAppointment.choices, blank=True
+    )
+
+    jurisdiction_fields = COMPOUND_SCOPE
+
+    class Meta:
+        verbose_name = _("委员")
+        verbose_name_plural = _("委员")
+        ordering = ["term", "position", "reserve_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_serving(self) -> bool:
+        return self.left_on is None and self.position != Position.RESERVE
+
+
+class PartyBranch(TimeStampedModel):
+    """A party branch in a committee, a joint branch, a company branch or an assigned
+    instructor (DOMAIN 8.1, 8.4 红色物业)."""
+
+    kind = models.CharField(_("类型"), max_length=12, choices=BranchKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    compound = models.ForeignKey(
+        Compound,
+        verbose_name=_("小区"),
+        on_delete=models.PROTECT,
+        related_name="party_branches",
+    )
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("委员会"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="party_branches",
+    )
+    property_company = models.ForeignKey(
+        PropertyCompany,
+        verbose_name=_("物业服务企业"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="party_branches",
+    )
+    secretary = models.CharField(_("书记/指导员"), max_length=50, blank=True)
+    member_count = models.PositiveSmallIntegerField(_("党员人数"), default=0)
+    founded_on = models.DateField(_("成立日期"))
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+
+    jurisdiction_fields = COMPOUND_SCOPE
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        ordering = ["compound", "kind"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Seal(TimeStampedModel):
+    """A committee seal, made only after filing, with one named keeper (DOMAIN 3.3, 3.6)."""
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("委员会"), on_delete=models.CASCADE, related_name="seals"
+    )
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("印章名称"), max_length=100)
+    made_on = models.DateField(_("刻制日期"))
+    keeper = models.ForeignKey(
+        CommitteeMember,
+        verbose_name=_("保管人"),
+        on_delete=models.PROTECT,
+        related_name="seals_kept",
+    )
+    returned_on = models.DateField(_("交回日期"), null=True, blank=True)
+
+    jurisdiction_fields = COMPOUND_SCOPE
+
+    class Meta:
+        verbose_name = _("印章")
+        verbose_name_plural = _("印章")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArchiveRecord(TimeStampedModel):
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("委员会"), on_delete=models.CASCADE, related_name="archive"
+    )
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("档案类别"), max_length=16, choices=ArchiveKind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    dated_on = models.DateField(_("日期"))
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("文件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    jurisdiction_fields = COMPOUND_SCOPE
+
+    class Meta:
+        verbose_name = _("档案")
+        verbose_name_plural = _("档案")
+        ordering = ["committee", "-dated_on"]
+
+    def __str__(self) -> str:
+        return self.title
