@@ -79,11 +79,11 @@ def _grant_rows(user, codenames: tuple[str, ...]):
         qs = grant_model.objects.filter(holder, permission__codename__in=codenames)
         if target == "r":
             qs = qs.annotate(kind=Value("r", output_field=CharField())).values_list(
-                "kind", "content_object__path", "content_object_id"
+                "kind", "content_object__path", "content_object_id", "permission__codename"
             )
         else:
             qs = qs.annotate(kind=Value("c", output_field=CharField())).values_list(
-                "kind", "content_object__region_path", "content_object_id"
+                "kind", "content_object__region_path", "content_object_id", "permission__codename"
             )
         parts.append(qs)
     return parts[0].union(*parts[1:], all=True)
@@ -99,18 +99,22 @@ def jurisdiction_of(user, level: str = VIEW) -> Jurisdiction:
     if level in cache:
         return cache[level]
     if user.is_superuser or user.has_perm(ALL_REGIONS_PERM):
-        result = Jurisdiction(everything=True)
-    else:
-        codenames = (MANAGE,) if level == MANAGE else (VIEW, MANAGE)
-        paths, compounds = [], set()
-        for kind, path, object_id in _grant_rows(user, codenames):
+        cache[VIEW] = cache[MANAGE] = Jurisdiction(everything=True)
+        return cache[level]
+    # One query fills both levels: a page usually needs view (listing) and manage (buttons).
+    paths: dict[str, list[str]] = {VIEW: [], MANAGE: []}
+    compounds: dict[str, set[int]] = {VIEW: set(), MANAGE: set()}
+    for kind, path, object_id, codename in _grant_rows(user, LEVELS):
+        for granted in (VIEW, MANAGE) if codename == MANAGE else (VIEW,):
             if kind == "r":
-                paths.append(path)
+                paths[granted].append(path)
             else:
-                compounds.add(object_id)
-        result = Jurisdiction(paths=minimal_paths(paths), compound_ids=frozenset(compounds))
-    cache[level] = result
-    return result
+                compounds[granted].add(object_id)
+    for granted in LEVELS:
+        cache[granted] = Jurisdiction(
+            paths=minimal_paths(paths[granted]), compound_ids=frozenset(compounds[granted])
+        )
+    return cache[level]
 
 
 def forget_jurisdiction(user) -> None:

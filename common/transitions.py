@@ -149,10 +149,12 @@ class Workflow:
                 raise ValidationError(
                     MSG_REASON, code="reason_required", params={"action": transition.label}
                 )
-            if transition.guard is not None:
-                transition.guard(locked, actor)
+            # Guards judge the object as it would be saved (e.g. a finding's category);
+            # a refusal rolls back, and the unsaved locked copy is discarded.
             for name, value in (changes or {}).items():
                 setattr(locked, name, value)
+            if transition.guard is not None:
+                transition.guard(locked, actor)
             setattr(locked, self.field, transition.target)
             locked.save(update_fields=[self.field, *(changes or {})])
             log(

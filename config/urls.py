@@ -4,10 +4,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.views import bench_bare
+from config.api import api
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("bench/bare/", bench_bare, name="bench_bare"),
 ]
 
 if settings.DEBUG:

@@ -415,3 +415,62 @@ class CompoundUserObjectPermission(UserObjectPermissionBase):
 
 class CompoundGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Compound, on_delete=models.CASCADE)
+
+
+class ImportJob(TimeStampedModel):
+    """One upload of a registry sheet (登记表). The job row carries the progress a worker
+    reports and the per-row errors the uploader must fix; nothing is written unless every
+    row is valid."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        VALIDATING = "validating", _("校验中")
+        WRITING = "writing", _("写入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("未导入")
+
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("文件"), upload_to="registry-imports/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    community = models.ForeignKey(
+        Region,
+        verbose_name=_("默认社区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"level": RegionLevel.COMMUNITY},
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="registry_imports",
+    )
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    counts = models.JSONField(_("导入数量"), default=dict, blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登记表导入")
+        verbose_name_plural = _("登记表导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.VALIDATING, self.Status.WRITING}
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

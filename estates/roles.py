@@ -37,6 +37,29 @@ class Role:
             return str(self.name)
 
 
+# Elections and the joint qualification review (DOMAIN §9): street and community staff
+# organise elections and read every department's answer; department reviewers answer the
+# reviews sent to their own department (committees.workflows).
+ELECTION_STAFF = [
+    "committees.manage_election",
+    "committees.view_election",
+    "committees.view_candidate",
+    "committees.view_candidatereview",
+    "committees.view_candidate_findings",
+]
+# Reviewers read only their own queue (committees.selectors.reviews), never other
+# departments' answers, so no generic view permission on candidates or reviews.
+REVIEWER = ["committees.review_candidate"]
+
+# Committees, terms, members, party branches, seals and archives (committees.models.bodies).
+COMMITTEE_BODIES = ["committee", "term", "committeemember", "partybranch", "seal", "archiverecord"]
+COMMITTEE_RULES = ["calendarday", "ruleprofile"]
+
+
+def _committee_perms(actions: str, models: list[str]) -> list[str]:
+    return [f"committees.{a}_{m}" for a in actions.split() for m in models]
+
+
 # Every staff role may open the Wagtail admin; what it shows is decided per model.
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
@@ -50,6 +73,7 @@ ROLES: dict[str, Role] = {
             tuple(
                 _perms("view add change delete", REGISTRY + GRIDS + ["department"])
                 + ["estates.view_owner_identity", "estates.all_jurisdictions"]
+                + _committee_perms("view add change delete", COMMITTEE_BODIES + COMMITTEE_RULES)
             ),
             "region",
         ),
@@ -61,6 +85,9 @@ ROLES: dict[str, Role] = {
                 _perms("view add change", REGISTRY[1:] + GRIDS)
                 + _perms("view", ["region", "department"])
                 + ["estates.view_owner_identity"]
+                + ELECTION_STAFF
+                + _committee_perms("view add change", COMMITTEE_BODIES)
+                + _committee_perms("view", COMMITTEE_RULES)
             ),
             "region",
         ),
@@ -72,6 +99,8 @@ ROLES: dict[str, Role] = {
                 _perms("view", REGISTRY)
                 + _perms("view add change", GRIDS)
                 + _perms("change", ["compound"])
+                + ELECTION_STAFF
+                + _committee_perms("view add change", COMMITTEE_BODIES[:4])
             ),
             "region",
         ),
@@ -79,14 +108,17 @@ ROLES: dict[str, Role] = {
             "department_reviewer",
             _("部门审查员"),
             VIEW,
-            tuple(_perms("view", ["region", "compound", "department"])),
+            tuple(_perms("view", ["region", "compound", "department"]) + REVIEWER),
             "region",
         ),
         Role(
             "committee_member",
             _("业委会委员"),
             VIEW,
-            tuple(_perms("view", ["compound", "building", "unit", "owner", "ownership"] + GRIDS)),
+            tuple(
+                _perms("view", ["compound", "building", "unit", "owner", "ownership"] + GRIDS)
+                + _committee_perms("view", COMMITTEE_BODIES)
+            ),
             "compound",
         ),
         Role(

@@ -3,12 +3,14 @@ members, party branches, seals and archives."""
 
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
-from estates.models import Compound, Owner, PropertyCompany
+from estates.models import Compound, Owner, PropertyCompany, Region, RegionPathMixin
 
 from ..choices import (
     ArchiveKind,
@@ -115,6 +117,12 @@ class CommitteeMember(TimeStampedModel):
     left_on = models.DateField(_("离任日期"), null=True, blank=True)
     leave_reason = models.CharField(
         _("离任原因"), max_length=12, choices=LeaveReason.choices, blank=True
+    )
+    handed_over_on = models.DateField(
+        _("交接完成日期"),
+        null=True,
+        blank=True,
+        help_text=_("离任委员3日内移交档案和印章（DOMAIN 4.4）。"),
     )
     party_status = models.CharField(
         _("政治面貌"), max_length=12, choices=PartyStatus.choices, default=PartyStatus.NONE
@@ -240,3 +248,69 @@ class ArchiveRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday working week: a public holiday (rest day) or a
+    make-up working day (调休上班). Deadlines move off rest days (DOMAIN 1.10)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_rest_day = models.BooleanField(_("休息日"))
+    note = models.CharField(_("说明"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.note}"
+
+
+class RuleProfile(RegionPathMixin, models.Model):
+    """Local rules a region may set for itself and everything under it; the nearest
+    ancestor's profile applies, national defaults where none exists (DOMAIN L rules)."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("适用区域"), on_delete=models.CASCADE, related_name="rule_profile"
+    )
+    region_path = models.CharField(max_length=255, editable=False)
+    small_committee_allowed = models.BooleanField(
+        _("允许3人业委会"),
+        default=False,
+        help_text=_("杭州：100户以下小区可设3人业委会（DOMAIN 3.1）。"),
+    )
+    small_committee_max_households = models.PositiveIntegerField(
+        _("3人业委会户数上限"), default=100
+    )
+    management_min_size = models.PositiveSmallIntegerField(
+        _("物委会最少人数"), default=7, help_text=_("北京7人，广州9人（DOMAIN 7.2、7.3）。")
+    )
+    management_owner_share = models.DecimalField(
+        _("物委会业主代表最低比例"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    party_share_target = models.DecimalField(
+        _("业委会党员比例目标"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("政策目标，不足时仅预警（DOMAIN 8.2）。"),
+    )
+    term_change_lead_months = models.PositiveSmallIntegerField(
+        _("换届提前启动月数"), default=3, help_text=_("全国3个月，深圳6个月（DOMAIN 3.8）。")
+    )
+
+    class Meta:
+        verbose_name = _("地方规则")
+        verbose_name_plural = _("地方规则")
+        ordering = ["region_path"]
+
+    jurisdiction_fields = ("region_path", None)
+
+    def __str__(self) -> str:
+        return str(self.region)

@@ -63,6 +63,7 @@ class Election(TimeStampedModel):
                 name="election_one_open_per_compound",
             )
         ]
+        permissions = [("manage_election", _("组织选举和资格联审"))]
 
     def __str__(self) -> str:
         return f"{self.compound.name}{self.get_kind_display()}第{self.term_number}届选举"
@@ -206,6 +207,7 @@ class CandidateReview(TimeStampedModel):
                 name="review_one_automatic_per_category",
             ),
         ]
+        permissions = [("review_candidate", _("填写候选人联审意见"))]
 
     def __str__(self) -> str:
         return f"{self.candidate_id}:{self.department_id or self.source}"

@@ -1,0 +1,121 @@
+"""The public site: one routable page at the site root renders every region and compound
+page straight from the registry, so the site is always in step with it and nobody has to
+create a page per compound."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import get_script_prefix
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page, PageViewRestriction, Site
+
+from estates import selectors
+from estates.choices import RegionLevel
+
+from .caching import mark_portal_response
+
+SEARCH_PAGE_SIZE = 20
+COMPOUND_PAGE_SIZE = 50
+SEARCH_MAX_LENGTH = 50
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+class PortalHomePage(RoutablePageMixin, Page):
+    """The portal: home, region, compound and search pages, all generated from the registry.
+
+    Routes: ``/`` (provinces and prefectures), ``/r/<code>/`` (a region), ``/c/<id>/``
+    (a compound), ``/search/?q=`` (compound search). Owner data is never read here.
+    """
+
+    intro = models.TextField(_("首页导语"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("门户首页")
+        verbose_name_plural = _("门户首页")
+
+    def get_view_restrictions(self):
+        """Restrictions on this page or its ancestors in one query (Wagtail's default takes
+        two); the portal and the tree root are never aliases, so paths suffice."""
+        prefixes = [
+            self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)
+        ]
+        return PageViewRestriction.objects.filter(page__path__in=prefixes)
+
+    def _base_url(self, request: HttpRequest) -> str:
+        """The portal is normally the site root: its URL is the script prefix, known without
+        the site-root-paths lookup that ``get_url`` may cost."""
+        site = Site.find_for_request(request)
+        if site is not None and site.root_page_id == self.pk:
+            return get_script_prefix()
+        return self.get_url(request) or "/"
+
+    def _render(self, request: HttpRequest, template: str, **context) -> HttpResponse:
+        context["portal_base"] = self._base_url(request)
+        response = self.render(request, template=template, context_overrides=context)
+        return mark_portal_response(response)
+
+    @path("")
+    def index(self, request: HttpRequest) -> HttpResponse:
+        regions = selectors.region_list_top()
+        provinces = [r for r in regions if r.level == RegionLevel.PROVINCE]
+        by_parent: dict[int | None, list] = {}
+        for region in regions:
+            if region.level == RegionLevel.PREFECTURE:
+                by_parent.setdefault(region.parent_id, []).append(region)
+        groups = [(p, by_parent.get(p.pk, [])) for p in provinces]
+        return self._render(
+            request,
+            "cms/portal_home.html",
+            groups=groups,
+            totals=selectors.region_totals(),
+        )
+
+    @path("r/<str:code>/", name="region")
+    def region(self, request: HttpRequest, code: str) -> HttpResponse:
+        region = selectors.region_get_public(code=code)
+        if region is None:
+            raise Http404
+        context = {"region": region, "breadcrumbs": selectors.region_ancestors(region)}
+        if region.level == RegionLevel.COMMUNITY:
+            paginator = Paginator(selectors.compound_list_public(region=region), COMPOUND_PAGE_SIZE)
+            context["compounds"] = paginator.get_page(_page_number(request))
+        else:
+            context["children"] = selectors.region_list_children(parent=region)
+        return self._render(request, "cms/region.html", **context)
+
+    @path("c/<int:pk>/", name="compound")
+    def compound(self, request: HttpRequest, pk: int) -> HttpResponse:
+        compound = selectors.compound_get_public(pk=pk)
+        if compound is None:
+            raise Http404
+        return self._render(
+            request,
+            "cms/compound.html",
+            compound=compound,
+            breadcrumbs=selectors.compound_breadcrumbs(compound),
+            grids=selectors.grid_staff_for_compound(compound=compound),
+        )
+
+    @path("search/", name="search")
+    def search(self, request: HttpRequest) -> HttpResponse:
+        q = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+        results = None
+        if q:
+            paginator = Paginator(selectors.compound_list_public(q=q), SEARCH_PAGE_SIZE)
+            results = paginator.get_page(_page_number(request))
+        return self._render(request, "cms/search.html", q=q, results=results)

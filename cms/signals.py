@@ -1,0 +1,30 @@
+"""Keeps the portal cache in step with the registry: any change to a row the public pages
+show drops all cached pages (cms listens to estates; estates never imports cms)."""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from estates.models import Building, Compound, Grid, GridStaff, PropertyCompany, Region, Unit
+
+from .caching import registry_changed
+
+WATCHED_MODELS = (Region, Compound, Building, Unit, Grid, GridStaff, PropertyCompany)
+
+
+def connect() -> None:
+    for model in WATCHED_MODELS:
+        uid = f"cms.portal.{model.__name__}"
+        post_save.connect(registry_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(registry_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    m2m_changed.connect(
+        registry_changed, sender=Grid.buildings.through, dispatch_uid="cms.portal.grid_buildings"
+    )
+    # A compound photo's title (its alt text) or file may change in the image library.
+    from wagtail.images import get_image_model
+
+    image_model = get_image_model()
+    post_save.connect(registry_changed, sender=image_model, dispatch_uid="cms.portal.image.save")
+    post_delete.connect(
+        registry_changed, sender=image_model, dispatch_uid="cms.portal.image.delete"
+    )

@@ -1,0 +1,1 @@
+"""Reads for committees: scoped querysets, rule profiles, public data and alarms."""

@@ -1,0 +1,689 @@
+"""Writes for committees: forming a committee with its first term, term events (first
+meeting, filing, handover, 换届), members leaving and reserves moving up, seals,
+archives and party branches.
+
+Every service is atomic, keyword-only and audited through Wagtail's log; a refusal
+raises ``ValidationError`` (or ``PermissionDenied``) with a message constant below and
+leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from common.jurisdiction import MANAGE, user_covers
+from estates.models import Compound, Owner, Ownership, PropertyCompany, Unit
+
+from ..choices import ArchiveKind, BranchKind, CommitteeKind, LeaveReason, PartyStatus, Position
+from ..deadlines import add_years
+from ..models.bodies import (
+    ArchiveRecord,
+    Committee,
+    CommitteeMember,
+    PartyBranch,
+    Seal,
+    Term,
+)
+from ..selectors.committees import COMMITTEE_BRANCH_KINDS, Rules, rules_for
+
+MSG_DENIED = _("您没有权限在该小区执行此操作。")
+MSG_SECOND_ACTIVE = _("该小区已有在任的业委会或物委会，不能再组建。")
+MSG_OWNERS_SIZE = _("业委会委员人数应为5至11人的单数。")
+MSG_OWNERS_SIZE_SMALL = _("业委会委员人数应为5至11人的单数；100户以下小区可为3人。")
+MSG_MANAGEMENT_SIZE = _("物委会委员人数应为不少于%(min)s人的单数。")
+MSG_MANAGEMENT_OWNERS = _("物委会委员中业主代表应不少于%(share)s。")
+MSG_MEMBER_COUNT = _("委员名单人数（%(count)s人）与设定人数（%(size)s人）不一致。")
+MSG_NOT_OWNER = _("业委会委员须为本小区业主：%(names)s 不是本小区业主。")
+MSG_DUPLICATE_MEMBER = _("同一业主不能重复列入委员名单：%(names)s。")
+MSG_ONE_CHAIR = _("一届委员会只能有一名主任。")
+MSG_RESERVE_ORDER = _("候补委员须填写互不相同的候补顺序。")
+MSG_TERM_TOO_LONG = _("任期不得超过5年。")
+MSG_TERM_DATES = _("任期届满日期须晚于任期开始日期。")
+MSG_BEFORE_ELECTION = _("日期不能早于选举日期。")
+MSG_FIRST_MEETING_DONE = _("本届首次会议已登记。")
+MSG_NOT_SERVING = _("%(name)s 不是本届在任委员。")
+MSG_ALREADY_FILED = _("本届委员会已备案。")
+MSG_FILING_REFERENCE = _("请填写备案编号。")
+MSG_ALREADY_HANDED_OVER = _("已登记移交。")
+MSG_NO_NEXT_TERM = _("新一届委员会产生后才能登记移交。")
+MSG_ALREADY_LEFT = _("该委员已离任。")
+MSG_LEAVE_BEFORE_START = _("离任日期不能早于任职日期。")
+MSG_LEAVE_REASON = _("请选择离任原因。")
+MSG_NOT_LEFT = _("该委员尚未离任。")
+MSG_NO_VACANCY = _("委员会没有空缺，无需递补。")
+MSG_NO_RESERVE = _("没有可递补的候补委员，应召开业主大会补选（DOMAIN 3.7）。")
+MSG_INACTIVE = _("该委员会已撤销。")
+MSG_SEAL_BEFORE_FILING = _("委员会备案后才能刻制印章。")
+MSG_SEAL_KEEPER = _("印章保管人须为本届在任委员。")
+MSG_BRANCH_TOO_FEW = _(
+    "本社区正式党员委员不足3名（现有%(count)s名），不能单独成立党支部，应成立联合党支部。"
+)
+MSG_BRANCH_EXISTS = _("该委员会已有党支部。")
+MSG_BRANCH_SIZE = _("党支部党员人数不得超过50人。")
+MSG_BRANCH_KIND = _("请选择物业企业党支部、联合党支部或党建指导员。")
+MSG_NO_COMPANY = _("该小区没有登记物业服务企业。")
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    """One elected member (or reserve) of a new term."""
+
+    name: str = ""
+    owner: Owner | None = None
+    position: str = Position.MEMBER
+    party_status: str = PartyStatus.NONE
+    party_registered_in_community: bool = False
+    reserve_order: int | None = None
+    cross_appointment: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return self.name or (self.owner.name if self.owner else "")
+
+
+def _authorise(actor, perm: str, compound: Compound) -> None:
+    """Role (model permission) and a manage grant over the compound (STYLE 2.5)."""
+    if not (actor is not None and actor.has_perm(perm) and user_covers(actor, compound, MANAGE)):
+        raise PermissionDenied(MSG_DENIED)
+
+
+def _audit(instance, action: str, actor, **data: Any) -> None:
+    log(instance=instance, action=action, user=actor, data=_jsonable(data))
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()}
+
+
+def _percent(share) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def validate_size(*, compound: Compound, kind: str, set_size: int, rules: Rules) -> None:
+    """DOMAIN 3.1 (业委会 5–11, odd; Hangzhou 3 for ≤100 households) and 7.2 (物委会 odd
+    ≥7, configurable)."""
+    if kind == CommitteeKind.OWNERS:
+        if set_size % 2 == 1 and 5 <= set_size <= 11:
+            return
+        if set_size == 3 and rules.small_committee_allowed:
+            households = Unit.objects.filter(compound=compound).count()
+            if households <= rules.small_committee_max_households:
+                return
+        message = MSG_OWNERS_SIZE_SMALL if rules.small_committee_allowed else MSG_OWNERS_SIZE
+        raise ValidationError(message, code="committee_size")
+    if set_size % 2 == 0 or set_size < rules.management_min_size:
+        raise ValidationError(
+            MSG_MANAGEMENT_SIZE,
+            code="committee_size",
+            params={"min": rules.management_min_size},
+        )
+
+
+def validate_members(
+    *, compound: Compound, kind: str, set_size: int, members: list[MemberSpec], rules: Rules
+) -> None:
+    """The list matches the set size; 业委会 members are owners in the compound (DOMAIN
+    4.1); a 物委会 has at least the configured share of owners (DOMAIN 7.2)."""
+    serving = [m for m in members if m.position != Position.RESERVE]
+    reserves = [m for m in members if m.position == Position.RESERVE]
+    if len(serving) != set_size:
+        raise ValidationError(
+            MSG_MEMBER_COUNT,
+            code="member_count",
+            params={"count": len(serving), "size": set_size},
+        )
+    if sum(m.position == Position.CHAIR for m in serving) > 1:
+        raise ValidationError(MSG_ONE_CHAIR, code="one_chair")
+    orders = [m.reserve_order for m in reserves]
+    if None in orders or len(set(orders)) != len(orders):
+        raise ValidationError(MSG_RESERVE_ORDER, code="reserve_order")
+    owner_ids = Counter(m.owner.pk for m in members if m.owner is not None)
+    duplicates = [m.display_name for m in members if m.owner and owner_ids[m.owner.pk] > 1]
+    if duplicates:
+        raise ValidationError(
+            MSG_DUPLICATE_MEMBER,
+            code="duplicate_member",
+            params={"names": "、".join(sorted(set(duplicates)))},
+        )
+    owners_here = set(
+        Ownership.objects.filter(compound=compound, owner_id__in=owner_ids).values_list(
+            "owner_id", flat=True
+        )
+    )
+    # 物委会 seats for the 居委会 or street may go to non-owners; an owner seat still
+    # has to be an owner here.
+    strangers = [
+        m.display_name
+        for m in members
+        if (m.owner is None and kind == CommitteeKind.OWNERS)
+        or (m.owner is not None and m.owner.pk not in owners_here)
+    ]
+    if strangers:
+        raise ValidationError(
+            MSG_NOT_OWNER, code="not_owner", params={"names": "、".join(strangers)}
+        )
+    if kind == CommitteeKind.MANAGEMENT:
+        owner_seats = sum(m.owner is not None for m in serving)
+        if owner_seats < rules.management_owner_share * len(serving):
+            raise ValidationError(
+                MSG_MANAGEMENT_OWNERS,
+                code="management_owners",
+                params={"share": _percent(rules.management_owner_share)},
+            )
+
+
+def _term_dates(
+    *, kind: str, elected_on: date, starts_on: date | None, ends_on: date | None
+) -> tuple[date, date]:
+    """DOMAIN 3.1: a term lasts at most 5 years; 物委会 default 3 years (7.2)."""
+    starts_on = starts_on or elected_on
+    if starts_on < elected_on:
+        raise ValidationError(MSG_BEFORE_ELECTION, code="before_election")
+    if ends_on is None:
+        years = 5 if kind == CommitteeKind.OWNERS else 3
+        ends_on = add_years(starts_on, years) - timedelta(days=1)
+    if ends_on <= starts_on:
+        raise ValidationError(MSG_TERM_DATES, code="term_dates")
+    if ends_on >= add_years(starts_on, 5):
+        raise ValidationError(MSG_TERM_TOO_LONG, code="term_too_long")
+    return starts_on, ends_on
+
+
+def _create_members(*, term: Term, members: list[MemberSpec]) -> list[CommitteeMember]:
+    return CommitteeMember.objects.bulk_create(
+        CommitteeMember(
+            term=term,
+            compound_id=term.compound_id,
+            owner=m.owner,
+            name=m.display_name,
+            position=m.position,
+            reserve_order=m.reserve_order if m.position == Position.RESERVE else None,
+            started_on=term.starts_on,
+            party_status=m.party_status,
+            party_registered_in_community=m.party_registered_in_community,
+            cross_appointment=m.cross_appointment,
+        )
+        for m in members
+    )
+
+
+@transaction.atomic
+def committee_form(
+    *,
+    compound: Compound,
+    kind: str,
+    set_size: int,
+    elected_on: date,
+    members: list[MemberSpec],
+    actor,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Committee:
+    """Form a 业委会 or 物委会 with its first term and members."""
+    _authorise(actor, "committees.add_committee", compound)
+    if Committee.objects.filter(compound=compound, is_active=True).exists():
+        raise ValidationError(MSG_SECOND_ACTIVE, code="second_active")
+    rules = rules_for(compound)
+    validate_size(compound=compound, kind=kind, set_size=set_size, rules=rules)
+    validate_members(compound=compound, kind=kind, set_size=set_size, members=members, rules=rules)
+    starts_on, ends_on = _term_dates(
+        kind=kind, elected_on=elected_on, starts_on=starts_on, ends_on=ends_on
+    )
+    try:
+        with transaction.atomic():
+            committee = Committee.objects.create(
+                compound=compound, kind=kind, set_size=set_size, formed_on=elected_on
+            )
+    except IntegrityError:
+        # committee_one_active_per_compound: a concurrent formation won the race.
+        raise ValidationError(MSG_SECOND_ACTIVE, code="second_active") from None
+    term = Term.objects.create(
+        committee=committee,
+        compound=compound,
+        number=1,
+        elected_on=elected_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    _create_members(term=term, members=members)
+    _audit(
+        committee,
+        "committees.committee.form",
+        actor,
+        kind=kind,
+        set_size=set_size,
+        elected_on=elected_on,
+        members=[m.display_name for m in members],
+    )
+    return committee
+
+
+@transaction.atomic
+def term_create_next(
+    *,
+    committee: Committee,
+    elected_on: date,
+    members: list[MemberSpec],
+    actor,
+    set_size: int | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Term:
+    """换届 (DOMAIN 3.8): the next term with its members; the outgoing term's members leave
+    when it ends, and its handover is then due within 10 days."""
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    compound = committee.compound
+    _authorise(actor, "committees.add_term", compound)
+    if not committee.is_active:
+        raise ValidationError(MSG_INACTIVE, code="inactive")
+    set_size = set_size or committee.set_size
+    rules = rules_for(compound)
+    validate_size(compound=compound, kind=committee.kind, set_size=set_size, rules=rules)
+    validate_members(
+        compound=compound, kind=committee.kind, set_size=set_size, members=members, rules=rules
+    )
+    previous = committee.terms.order_by("-number").first()
+    starts_on, ends_on = _term_dates(
+        kind=committee.kind, elected_on=elected_on, starts_on=starts_on, ends_on=ends_on
+    )
+    term = Term.objects.create(
+        committee=committee,
+        compound=compound,
+        number=(previous.number + 1) if previous else 1,
+        elected_on=elected_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    if previous is not None:
+        previous.members.filter(left_on__isnull=True).update(
+            left_on=min(previous.ends_on, starts_on), leave_reason=LeaveReason.TERM_ENDED
+        )
+    if committee.set_size != set_size:
+        committee.set_size = set_size
+        committee.save(update_fields=["set_size", "updated_at"])
+    _create_members(term=term, members=members)
+    _audit(
+        term,
+        "committees.term.create",
+        actor,
+        number=term.number,
+        elected_on=elected_on,
+        members=[m.display_name for m in members],
+    )
+    return term
+
+
+def _locked_term(term: Term) -> Term:
+    return Term.objects.select_for_update().select_related("committee").get(pk=term.pk)
+
+
+@transaction.atomic
+def term_record_first_meeting(
+    *,
+    term: Term,
+    on: date,
+    actor,
+    chair: CommitteeMember | None = None,
+    vice_chairs: list[CommitteeMember] | tuple = (),
+) -> Term:
+    """The first meeting chooses the chair and vice-chairs (DOMAIN 3.2: due within 7 days;
+    a late meeting is still recorded and the alarm shows it was late)."""
+    term = _locked_term(term)
+    _authorise(actor, "committees.change_term", term.compound)
+    if term.first_meeting_on is not None:
+        raise ValidationError(MSG_FIRST_MEETING_DONE, code="first_meeting_done")
+    if on < term.elected_on:
+        raise ValidationError(MSG_BEFORE_ELECTION, code="before_election")
+    chosen = [m for m in [chair, *vice_chairs] if m is not None]
+    serving_ids = set(
+        term.members.filter(left_on__isnull=True)
+        .exclude(position=Position.RESERVE)
+        .values_list("pk", flat=True)
+    )
+    for member in chosen:
+        if member.pk not in serving_ids:
+            raise ValidationError(MSG_NOT_SERVING, code="not_serving", params={"name": member.name})
+    if chair is not None:
+        term.members.filter(position=Position.CHAIR).exclude(pk=chair.pk).update(
+            position=Position.MEMBER
+        )
+        CommitteeMember.objects.filter(pk=chair.pk).update(position=Position.CHAIR)
+    if vice_chairs:
+        CommitteeMember.objects.filter(pk__in=[m.pk for m in vice_chairs]).update(
+            position=Position.VICE_CHAIR
+        )
+    term.first_meeting_on = on
+    term.save(update_fields=["first_meeting_on", "updated_at"])
+    _audit(
+        term,
+        "committees.term.first_meeting",
+        actor,
+        on=on,
+        chair=chair.name if chair else "",
+        vice_chairs=[m.name for m in vice_chairs],
+    )
+    return term
+
+
+@transaction.atomic
+def term_file(*, term: Term, on: date, reference: str, actor) -> Term:
+    """备案 with the street and the housing authority (DOMAIN 3.3: due within 30 days;
+    late filing is accepted, the alarm showed the delay)."""
+    term = _locked_term(term)
+    _authorise(actor, "committees.change_term", term.compound)
+    if term.filed_on is not None:
+        raise ValidationError(MSG_ALREADY_FILED, code="already_filed")
+    if on < term.elected_on:
+        raise ValidationError(MSG_BEFORE_ELECTION, code="before_election")
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError(MSG_FILING_REFERENCE, code="filing_reference")
+    term.filed_on, term.filing_reference = on, reference
+    term.save(update_fields=["filed_on", "filing_reference", "updated_at"])
+    _audit(term, "committees.term.file", actor, on=on, reference=reference)
+    return term
+
+
+@transaction.atomic
+def term_hand_over(*, term: Term, on: date, actor) -> Term:
+    """The outgoing committee handed everything to the new one (DOMAIN 3.8)."""
+    term = _locked_term(term)
+    _authorise(actor, "committees.change_term", term.compound)
+    if term.handed_over_on is not None:
+        raise ValidationError(MSG_ALREADY_HANDED_OVER, code="already_handed_over")
+    if not Term.objects.filter(committee_id=term.committee_id, number__gt=term.number).exists():
+        raise ValidationError(MSG_NO_NEXT_TERM, code="no_next_term")
+    term.handed_over_on = on
+    term.save(update_fields=["handed_over_on", "updated_at"])
+    _audit(term, "committees.term.hand_over", actor, on=on)
+    return term
+
+
+@transaction.atomic
+def member_leave(*, member: CommitteeMember, on: date, reason: str, actor) -> CommitteeMember:
+    """A member's seat ends (DOMAIN 4.2 automatic end, 4.3 removal); the archives and seals
+    are then due back within 3 days (4.4)."""
+    member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
+    _authorise(actor, "committees.change_committeemember", member.compound)
+    if member.left_on is not None:
+        raise ValidationError(MSG_ALREADY_LEFT, code="already_left")
+    if reason not in LeaveReason.values:
+        raise ValidationError(MSG_LEAVE_REASON, code="leave_reason")
+    if on < member.started_on:
+        raise ValidationError(MSG_LEAVE_BEFORE_START, code="leave_before_start")
+    member.left_on, member.leave_reason = on, reason
+    member.save(update_fields=["left_on", "leave_reason", "updated_at"])
+    _audit(member, "committees.member.leave", actor, on=on, reason=reason)
+    return member
+
+
+@transaction.atomic
+def member_hand_over(*, member: CommitteeMember, on: date, actor) -> CommitteeMember:
+    """A former member handed over archives and seals (DOMAIN 4.4)."""
+    member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
+    _authorise(actor, "committees.change_committeemember", member.compound)
+    if member.left_on is None:
+        raise ValidationError(MSG_NOT_LEFT, code="not_left")
+    if member.handed_over_on is not None:
+        raise ValidationError(MSG_ALREADY_HANDED_OVER, code="already_handed_over")
+    member.handed_over_on = on
+    member.save(update_fields=["handed_over_on", "updated_at"])
+    Seal.objects.filter(keeper=member, returned_on__isnull=True).update(returned_on=on)
+    _audit(member, "committees.member.hand_over", actor, on=on)
+    return member
+
+
+@transaction.atomic
+def reserve_promote(*, term: Term, on: date, actor) -> list[CommitteeMember]:
+    """Reserves fill vacancies in vote order (DOMAIN 3.7 local variant); with none left
+    the committee must re-elect, which the alarm shows while it is below half."""
+    term = _locked_term(term)
+    _authorise(actor, "committees.change_committeemember", term.compound)
+    serving = term.members.filter(left_on__isnull=True).exclude(position=Position.RESERVE).count()
+    vacancies = term.committee.set_size - serving
+    if vacancies <= 0:
+        raise ValidationError(MSG_NO_VACANCY, code="no_vacancy")
+    reserves = list(
+        term.members.filter(left_on__isnull=True, position=Position.RESERVE).order_by(
+            "reserve_order"
+        )[:vacancies]
+    )
+    if not reserves:
+        raise ValidationError(MSG_NO_RESERVE, code="no_reserve")
+    for member in reserves:
+        member.position, member.started_on = Position.MEMBER, on
+        member.save(update_fields=["position", "started_on", "updated_at"])
+        _audit(member, "committees.member.promote", actor, on=on, order=member.reserve_order)
+    return reserves
+
+
+@transaction.atomic
+def seal_register(
+    *, committee: Committee, name: str, made_on: date, keeper: CommitteeMember, actor
+) -> Seal:
+    """Seals are made only after filing (DOMAIN 3.3) and each has one named keeper, a
+    serving member (3.6)."""
+    _authorise(actor, "committees.add_seal", committee.compound)
+    if not committee.is_active:
+        raise ValidationError(MSG_INACTIVE, code="inactive")
+    term = committee.terms.order_by("-number").first()
+    if term is None or term.filed_on is None or made_on < term.filed_on:
+        raise ValidationError(MSG_SEAL_BEFORE_FILING, code="seal_before_filing")
+    keeper_serving = (
+        term.members.filter(pk=keeper.pk, left_on__isnull=True)
+        .exclude(position=Position.RESERVE)
+        .exists()
+    )
+    if not keeper_serving:
+        raise ValidationError(MSG_SEAL_KEEPER, code="seal_keeper")
+    seal = Seal.objects.create(
+        committee=committee,
+        compound_id=committee.compound_id,
+        name=name,
+        made_on=made_on,
+        keeper=keeper,
+    )
+    _audit(seal, "committees.seal.register", actor, name=name, keeper=keeper.name, made_on=made_on)
+    return seal
+
+
+@transaction.atomic
+def archive_add(
+    *,
+    committee: Committee,
+    kind: str,
+    title: str,
+    dated_on: date,
+    actor,
+    document=None,
+) -> ArchiveRecord:
+    """File a record in the committee's archive (DOMAIN 3.6)."""
+    _authorise(actor, "committees.add_archiverecord", committee.compound)
+    record = ArchiveRecord(
+        committee=committee,
+        compound_id=committee.compound_id,
+        kind=kind,
+        title=title,
+        dated_on=dated_on,
+        document=document,
+    )
+    record.full_clean()
+    record.save()
+    _audit(record, "committees.archive.add", actor, kind=ArchiveKind(kind).value, title=title)
+    return record
+
+
+def formal_members_registered(term: Term) -> int:
+    """Formal party members serving on the term whose membership is in the community
+    (DOMAIN 8.1 counts only these; probationary members do not count)."""
+    return (
+        term.members.filter(
+            left_on__isnull=True,
+            party_status=PartyStatus.FORMAL,
+            party_registered_in_community=True,
+        )
+        .exclude(position=Position.RESERVE)
+        .count()
+    )
+
+
+@transaction.atomic
+def party_branch_create(
+    *,
+    committee: Committee,
+    name: str,
+    founded_on: date,
+    actor,
+    secretary: str = "",
+    kind: str | None = None,
+    member_count: int | None = None,
+) -> PartyBranch:
+    """A committee with ≥3 formal party members registered in the community sets up its own
+    branch; with fewer, its members join a joint branch (DOMAIN 8.1, E9). Without a
+    ``kind`` the rule picks one."""
+    _authorise(actor, "committees.add_partybranch", committee.compound)
+    if not committee.is_active:
+        raise ValidationError(MSG_INACTIVE, code="inactive")
+    if PartyBranch.objects.filter(
+        committee=committee, kind__in=COMMITTEE_BRANCH_KINDS, dissolved_on__isnull=True
+    ).exists():
+        raise ValidationError(MSG_BRANCH_EXISTS, code="branch_exists")
+    term = committee.terms.order_by("-number").first()
+    formal = formal_members_registered(term) if term else 0
+    own_branch = formal >= 3
+    if kind is None:
+        kind = BranchKind.COMMITTEE if own_branch else BranchKind.JOINT
+    if kind == BranchKind.COMMITTEE and not own_branch:
+        raise ValidationError(MSG_BRANCH_TOO_FEW, code="branch_too_few", params={"count": formal})
+    if kind not in COMMITTEE_BRANCH_KINDS:
+        raise ValidationError(MSG_BRANCH_KIND, code="branch_kind")
+    member_count = formal if member_count is None else member_count
+    if member_count > 50:  # DOMAIN 8.1: at most 50 members per branch
+        raise ValidationError(MSG_BRANCH_SIZE, code="branch_size")
+    branch = PartyBranch.objects.create(
+        kind=kind,
+        name=name,
+        compound_id=committee.compound_id,
+        committee=committee,
+        property_company_id=committee.compound.property_company_id,
+        secretary=secretary,
+        member_count=member_count,
+        founded_on=founded_on,
+    )
+    _audit(branch, "committees.partybranch.create", actor, kind=kind, formal_members=formal)
+    return branch
+
+
+RED_PROPERTY_KINDS = (BranchKind.COMPANY, BranchKind.JOINT, BranchKind.INSTRUCTOR)
+
+
+@transaction.atomic
+def red_property_branch_create(
+    *,
+    compound: Compound,
+    kind: str,
+    name: str,
+    founded_on: date,
+    actor,
+    secretary: str = "",
+    property_company: PropertyCompany | None = None,
+    member_count: int = 0,
+) -> PartyBranch:
+    """红色物业 (DOMAIN 8.4): the compound's service company gets a branch, a joint branch
+    or an assigned party-building instructor."""
+    _authorise(actor, "committees.add_partybranch", compound)
+    if kind not in RED_PROPERTY_KINDS:
+        raise ValidationError(MSG_BRANCH_KIND, code="branch_kind")
+    company = property_company or compound.property_company
+    if company is None:
+        raise ValidationError(MSG_NO_COMPANY, code="no_company")
+    if member_count > 50:
+        raise ValidationError(MSG_BRANCH_SIZE, code="branch_size")
+    branch = PartyBranch.objects.create(
+        kind=kind,
+        name=name,
+        compound=compound,
+        property_company=company,
+        secretary=secretary,
+        member_count=member_count,
+        founded_on=founded_on,
+    )
+    _audit(branch, "committees.partybranch.create", actor, kind=kind, company=company.name)
+    return branch
+
+
+# Audit actions and their labels, registered with Wagtail in wagtail_hooks.
+LOG_ACTIONS: tuple[tuple[str, Any], ...] = (
+    ("committees.committee.form", _("组建委员会")),
+    ("committees.term.create", _("换届产生新一届委员会")),
+    ("committees.term.first_meeting", _("登记首次会议")),
+    ("committees.term.file", _("登记备案")),
+    ("committees.term.hand_over", _("登记换届移交")),
+    ("committees.member.leave", _("委员离任")),
+    ("committees.member.hand_over", _("离任委员完成移交")),
+    ("committees.member.promote", _("候补委员递补")),
+    ("committees.seal.register", _("登记印章")),
+    ("committees.archive.add", _("归档")),
+    ("committees.partybranch.create", _("成立党组织")),
+)
+
+
+MSG_ALREADY_DISSOLVED = _("该委员会已撤销。")
+
+
+@transaction.atomic
+def committee_dissolve(*, committee: Committee, on: date, actor) -> Committee:
+    """A committee ends (e.g. a 物委会 once a 业委会 is elected, DOMAIN 7.2); the compound
+    may then form a new one."""
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    _authorise(actor, "committees.change_committee", committee.compound)
+    if not committee.is_active:
+        raise ValidationError(MSG_ALREADY_DISSOLVED, code="already_dissolved")
+    if on < committee.formed_on:
+        raise ValidationError(MSG_BEFORE_ELECTION, code="before_election")
+    committee.is_active, committee.dissolved_on = False, on
+    committee.save(update_fields=["is_active", "dissolved_on", "updated_at"])
+    _audit(committee, "committees.committee.dissolve", actor, on=on)
+    return committee
+
+
+LOG_ACTIONS = (*LOG_ACTIONS, ("committees.committee.dissolve", _("撤销委员会")))
+
+
+@transaction.atomic
+def member_update_party(
+    *,
+    member: CommitteeMember,
+    party_status: str,
+    party_registered_in_community: bool,
+    cross_appointment: str,
+    actor,
+) -> CommitteeMember:
+    """Party details of a member (DOMAIN 8.1–8.3); they feed the branch and share alarms."""
+    member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
+    _authorise(actor, "committees.change_committeemember", member.compound)
+    wanted = {
+        "party_status": party_status,
+        "party_registered_in_community": party_registered_in_community,
+        "cross_appointment": cross_appointment,
+    }
+    changed = [name for name, value in wanted.items() if getattr(member, name) != value]
+    if not changed:
+        return member
+    for name in changed:
+        setattr(member, name, wanted[name])
+    member.full_clean(validate_unique=False, validate_constraints=False)
+    member.save(update_fields=[*changed, "updated_at"])
+    _audit(member, "committees.member.party", actor, **{n: wanted[n] for n in changed})
+    return member
+
+
+LOG_ACTIONS = (*LOG_ACTIONS, ("committees.member.party", _("更新委员党员信息")))

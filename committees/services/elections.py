@@ -1,0 +1,164 @@
+"""Writes for elections and candidates. Every status change goes through
+:mod:`committees.workflows` (the shared transition mechanism); creation uses the initial
+state of each workflow."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from common.jurisdiction import MANAGE, user_covers
+from estates.models import Compound, Owner, Ownership
+
+from ..choices import CandidateStatus, CommitteeKind, ElectionStatus, PartyStatus, Position
+from ..models import Candidate, Election
+from ..workflows import (
+    CANDIDATE_WORKFLOW,
+    ELECTION_WORKFLOW,
+    MANAGE_ELECTION,
+    candidate_verdict,
+)
+
+MSG_NOT_OWNER = _("候选人必须是本小区的业主（DOMAIN 4.1）。")
+MSG_NOT_NOMINATING = _("选举不在提名阶段，不能提名候选人。")
+MSG_ALREADY_NOMINATED = _("该业主已是本次选举的候选人。")
+MSG_ELECTION_OPEN = _("该小区已有一场进行中的选举。")
+MSG_DENIED = _("您没有组织该小区选举的权限。")
+MSG_SEATS = _("应选人数必须大于零。")
+
+
+def _check_manage(*, actor, compound: Compound) -> None:
+    """Street and community staff organise elections in their own jurisdiction."""
+    if not (
+        actor is not None
+        and actor.has_perm(MANAGE_ELECTION)
+        and user_covers(actor, compound, MANAGE)
+    ):
+        raise PermissionDenied(MSG_DENIED)
+
+
+def is_owner_in(*, owner: Owner, compound: Compound) -> bool:
+    """DOMAIN 1.1 / 4.1: an owner holds (registered or not) a unit in the compound."""
+    return Ownership.objects.filter(owner=owner, compound=compound).exists()
+
+
+@transaction.atomic
+def election_open(
+    *,
+    compound: Compound,
+    kind: CommitteeKind | str,
+    term_number: int,
+    seats: int,
+    started_on: datetime.date,
+    actor,
+    planned_on: datetime.date | None = None,
+) -> Election:
+    """Create an election and open nominations (one open election per compound)."""
+    _check_manage(actor=actor, compound=compound)
+    if seats < 1:
+        raise ValidationError(MSG_SEATS, code="seats")
+    if (
+        Election.objects.filter(compound=compound)
+        .exclude(status__in=[ElectionStatus.HELD, ElectionStatus.CANCELLED])
+        .exists()
+    ):
+        raise ValidationError(MSG_ELECTION_OPEN, code="election_open")
+    election = Election(
+        compound=compound,
+        committee=compound.committees.filter(is_active=True).first(),
+        kind=kind,
+        term_number=term_number,
+        seats=seats,
+        started_on=started_on,
+        planned_on=planned_on,
+    )
+    election.full_clean()
+    election.save()
+    log(instance=election, action="wagtail.create", user=actor)
+    return ELECTION_WORKFLOW.fire(election, "open_nominations", actor=actor)
+
+
+@transaction.atomic
+def candidate_nominate(
+    *,
+    election: Election,
+    owner: Owner,
+    position_sought: Position | str = Position.MEMBER,
+    nominated_on: datetime.date,
+    actor,
+    document=None,
+    party_status: PartyStatus | str = PartyStatus.NONE,
+) -> Candidate:
+    """Nominate an owner of the compound (DOMAIN 4.1) while nominations are open."""
+    election = Election.objects.select_for_update().select_related("compound").get(pk=election.pk)
+    _check_manage(actor=actor, compound=election.compound)
+    if election.status not in (ElectionStatus.DRAFT, ElectionStatus.NOMINATING):
+        raise ValidationError(MSG_NOT_NOMINATING, code="not_nominating")
+    if not is_owner_in(owner=owner, compound=election.compound):
+        raise ValidationError(MSG_NOT_OWNER, code="not_owner")
+    if election.candidates.filter(owner=owner).exists():
+        raise ValidationError(MSG_ALREADY_NOMINATED, code="already_nominated")
+    candidate = Candidate(
+        election=election,
+        compound=election.compound,
+        owner=owner,
+        name=owner.name,
+        position_sought=position_sought,
+        party_status=party_status,
+        nominated_on=nominated_on,
+        nomination_document=document,
+    )
+    candidate.full_clean()
+    candidate.save()
+    log(instance=candidate, action="wagtail.create", user=actor)
+    return candidate
+
+
+def election_start_vetting(
+    *, election: Election, actor, today: datetime.date | None = None
+) -> Election:
+    """Send every nominated candidate to the joint qualification review (DOMAIN §9)."""
+    from .reviews import vetting_start
+
+    return vetting_start(election=election, actor=actor, today=today)
+
+
+@transaction.atomic
+def candidate_conclude(
+    *, candidate: Candidate, actor, on: datetime.date | None = None
+) -> Candidate:
+    """The joint verdict once every department has answered (DOMAIN §9, E12): any
+    failure fails the candidate; a flag alone does not."""
+    statuses = list(candidate.reviews.values_list("status", flat=True))
+    verdict = candidate_verdict(statuses)
+    # With answers still pending the guard of "pass" refuses with the pending count.
+    verb = "fail" if verdict == CandidateStatus.FAILED else "pass"
+    return CANDIDATE_WORKFLOW.fire(
+        candidate,
+        verb,
+        actor=actor,
+        changes={"concluded_on": on or timezone.localdate()},
+    )
+
+
+def candidate_withdraw(*, candidate: Candidate, actor, reason: str) -> Candidate:
+    return CANDIDATE_WORKFLOW.fire(candidate, "withdraw", actor=actor, reason=reason)
+
+
+def election_publish_candidates(*, election: Election, actor) -> Election:
+    """Publish the vetted list once every candidate is concluded; the public list shows
+    passed candidates only (selectors.elections.published_candidates_for)."""
+    return ELECTION_WORKFLOW.fire(election, "publish", actor=actor)
+
+
+def election_hold(*, election: Election, actor, held_on: datetime.date) -> Election:
+    return ELECTION_WORKFLOW.fire(election, "hold", actor=actor, changes={"held_on": held_on})
+
+
+def election_cancel(*, election: Election, actor, reason: str) -> Election:
+    return ELECTION_WORKFLOW.fire(election, "cancel", actor=actor, reason=reason)

@@ -1,0 +1,234 @@
+"""The joint qualification review (资格联审, DOMAIN §9): sending candidates to the
+departments, automatic findings from our own data, and recording departments' answers.
+
+Which department kinds take part is configuration (DOMAIN §9 "no national list"): the
+active :class:`~committees.models.ReviewCheck` rows of the nearest region up the tree that
+has any. Each kind is answered by the nearest department of that kind at the compound's
+county or above.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from estates.choices import DepartmentKind, RegionLevel
+from estates.models import Compound, Department, Region
+
+from ..choices import (
+    CandidateStatus,
+    FindingCategory,
+    ReviewSource,
+    ReviewStatus,
+)
+from ..models import Candidate, CandidateReview, Election, ReviewCheck
+from ..workflows import (
+    CANDIDATE_WORKFLOW,
+    ELECTION_WORKFLOW,
+    REVIEW_VERBS,
+    REVIEW_WORKFLOW,
+)
+
+MSG_FLAG_ONLY = _("欠缴物业费只能提示关注，不能作为不通过的理由（DOMAIN 9、E12）。")
+MSG_BAD_STATUS = _("请选择审查结果：通过、不通过或提示关注。")
+
+# Checks whose finding may only flag a candidate, never fail them (DOMAIN 9, E12).
+FLAG_ONLY_CATEGORIES = frozenset({FindingCategory.FEE_ARREARS})
+
+
+# ------------------------------------------------------------------ deadlines
+
+
+def due_date(start: datetime.date, days: int) -> datetime.date:
+    """DOMAIN 1.10 (rest days move the deadline) through committees.deadlines."""
+    from committees import deadlines
+
+    return deadlines.due_date(start, days)
+
+
+# ------------------------------------------------------------------ configuration
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    """One department's part in a compound's review: who answers and by when."""
+
+    department: Department
+    due_days: int
+    categories: tuple[str, ...]
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+
+
+def review_plan_for(compound: Compound) -> list[CheckPlan]:
+    """The departments that review candidates of this compound (two queries)."""
+    ancestors = _ancestor_paths(compound.region_path)
+    checks = list(
+        ReviewCheck.objects.filter(region_path__in=ancestors, is_active=True).order_by(
+            "-region_path"
+        )
+    )
+    if not checks:
+        return []
+    nearest = checks[0].region_path
+    checks = [c for c in checks if c.region_path == nearest]
+    departments: dict[str, Department] = {}
+    # The compound's county or above: deeper rows come first, keep the nearest per kind.
+    for department in Department.objects.filter(
+        region_path__in=ancestors, region__level__lte=RegionLevel.COUNTY
+    ).order_by("-region_path"):
+        departments.setdefault(department.kind, department)
+    plan = []
+    for kind in sorted({c.department_kind for c in checks}):
+        department = departments.get(kind)
+        if department is None:
+            continue
+        mine = [c for c in checks if c.department_kind == kind]
+        plan.append(
+            CheckPlan(
+                department=department,
+                due_days=max(c.due_days for c in mine),
+                categories=tuple(sorted({c.category for c in mine})),
+            )
+        )
+    return plan
+
+
+DEFAULT_CHECKS: tuple[tuple[str, str, str, bool], ...] = (
+    # DOMAIN §9 table: department kind, category, description, flag only.
+    (DepartmentKind.POLICE, FindingCategory.CRIMINAL, "刑事侦查、三年内刑罚记录", False),
+    (DepartmentKind.POLICE, FindingCategory.CULT_OR_GANG, "邪教组织、涉黑涉恶", False),
+    (DepartmentKind.FINANCE, FindingCategory.DEFAULTER, "失信被执行人、严重失信", False),
+    (DepartmentKind.MARKET, FindingCategory.CONFLICT, "本人或亲属在物业企业任职持股", False),
+    (DepartmentKind.PETITION, FindingCategory.PETITION, "组织非法集体上访", False),
+    (DepartmentKind.DISCIPLINE, FindingCategory.DISCIPLINE, "正在审查或三年内党纪处分", False),
+    (DepartmentKind.HOUSING, FindingCategory.BUILDING, "违法建设、擅自改变房屋用途", False),
+)
+
+
+def review_checks_configure(*, region: Region, due_days: int = 10) -> list[ReviewCheck]:
+    """Configure the usual checks (DOMAIN §9 table) for a region; idempotent."""
+    result = []
+    for kind, category, description, flag_only in DEFAULT_CHECKS:
+        check, _created = ReviewCheck.objects.get_or_create(
+            region=region,
+            department_kind=kind,
+            category=category,
+            defaults={"description": description, "flag_only": flag_only, "due_days": due_days},
+        )
+        result.append(check)
+    return result
+
+
+# ------------------------------------------------------------------ automatic findings
+
+
+def negative_list_findings(candidate: Candidate) -> list[str]:
+    """Hook: categories from open negative-list records (DOMAIN §10). The negative-list
+    model does not exist yet; return FindingCategory.NEGATIVE_LIST here once it does."""
+    return []
+
+
+def has_fee_arrears(candidate: Candidate) -> bool:
+    """Hook: fee records (DOMAIN §9 "flag only", E12). No fee model yet."""
+    return False
+
+
+def _automatic_findings(candidate: Candidate) -> list[tuple[str, str]]:
+    """(category, verb) pairs from our own data, checked before the departments."""
+    from .elections import is_owner_in
+
+    findings = []
+    if not is_owner_in(owner=candidate.owner, compound=candidate.compound):
+        findings.append((FindingCategory.NOT_OWNER, "auto_fail"))  # DOMAIN 4.1, 4.2
+    findings.extend((category, "auto_fail") for category in negative_list_findings(candidate))
+    if has_fee_arrears(candidate):
+        findings.append((FindingCategory.FEE_ARREARS, "auto_flag"))  # E12: flag only
+    return findings
+
+
+# ------------------------------------------------------------------ services
+
+
+@transaction.atomic
+def vetting_start(*, election: Election, actor, today: datetime.date | None = None) -> Election:
+    """Move the election to vetting, every nominated candidate to under_review, and send
+    one review per configured department (DOMAIN §9)."""
+    today = today or timezone.localdate()
+    compound = Compound.objects.get(pk=election.compound_id)
+    plan = review_plan_for(compound)
+    longest = max((p.due_days for p in plan), default=0)
+    election = ELECTION_WORKFLOW.fire(
+        election,
+        "start_vetting",
+        actor=actor,
+        changes={"review_due_on": due_date(today, longest)},
+    )
+    candidates = list(
+        election.candidates.filter(status=CandidateStatus.NOMINATED).select_related("owner")
+    )
+    reviews = []
+    for candidate in candidates:
+        CANDIDATE_WORKFLOW.fire(candidate, "submit", actor=actor)
+        reviews.extend(
+            CandidateReview(
+                candidate=candidate,
+                compound=compound,
+                source=ReviewSource.DEPARTMENT,
+                department=step.department,
+                due_on=due_date(today, step.due_days),
+            )
+            for step in plan
+        )
+    CandidateReview.objects.bulk_create(reviews)
+    for candidate in candidates:
+        for category, verb in _automatic_findings(candidate):
+            review = CandidateReview.objects.create(
+                candidate=candidate,
+                compound=compound,
+                source=ReviewSource.AUTOMATIC,
+                category=category,
+                due_on=today,
+            )
+            REVIEW_WORKFLOW.fire(
+                review, verb, actor=actor, changes={"answered_on": today, "reviewer": actor}
+            )
+    return election
+
+
+def review_record(
+    *,
+    review: CandidateReview,
+    status: ReviewStatus | str,
+    actor,
+    category: FindingCategory | str = "",
+    answered_on: datetime.date | None = None,
+) -> CandidateReview:
+    """A department's answer: result and reason category only (DOMAIN §9). Only a reviewer
+    of the review's department may answer; the row lock lets one of two racing answers win."""
+    verb = REVIEW_VERBS.get(status)
+    if verb is None:
+        raise ValidationError(MSG_BAD_STATUS, code="bad_status")
+    if status == ReviewStatus.PASSED:
+        category = ""
+    elif status == ReviewStatus.FAILED and category in FLAG_ONLY_CATEGORIES:
+        raise ValidationError(MSG_FLAG_ONLY, code="flag_only")
+    return REVIEW_WORKFLOW.fire(
+        review,
+        verb,
+        actor=actor,
+        changes={
+            "category": category,
+            "answered_on": answered_on or timezone.localdate(),
+            "reviewer": actor,
+        },
+        data={"category": category},
+    )

@@ -1,0 +1,379 @@
+"""The committees back office: one ModelViewSet per body model under "业委会与物委会",
+plus the alarms view ("预警").
+
+Scoping comes from :mod:`common.admin_mixins` (listings and lookups: 404 outside the
+view jurisdiction, 403 without a manage grant) and the registered
+:class:`~common.permission_policies.JurisdictionPermissionPolicy`. Creating a committee,
+a term, a seal, an archive record or a party branch, and recording term or member
+events, go through :mod:`committees.services` (validated, atomic, audited). Owners' ID
+numbers are masked unless the viewer holds ``estates.view_owner_identity``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from common.admin_mixins import ScopedEditView, ScopedInspectView, ScopedViewSetMixin
+from common.validators import mask_id_number
+from estates.forms import can_view_identity
+from estates.viewsets import MaskedColumn
+
+from . import forms
+from .models.bodies import ArchiveRecord, Committee, CommitteeMember, PartyBranch, Seal, Term
+from .selectors.alarms import AlarmKind, alarms_for
+
+VIEW_PERM = "committees.view_committee"
+
+
+class ServiceFormMixin:
+    """Saves through the form's service calls in one transaction; a refusal shows on the
+    form and nothing is saved."""
+
+    def form_valid(self, form):
+        self.form = form
+        try:
+            with transaction.atomic():
+                self.object = form.perform(user=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        response = self.save_action()
+        hook_response = self.run_after_hook()
+        return hook_response if hook_response is not None else response
+
+
+class ServiceCreateView(ServiceFormMixin, generic.CreateView):
+    pass
+
+
+class ServiceEditView(ServiceFormMixin, ScopedEditView):
+    pass
+
+
+class CommitteeInspectView(ScopedInspectView):
+    """The committee with its terms, members, party branches and seals on one page; a
+    fixed number of queries whatever the committee's size."""
+
+    template_name = "committees/admin/committee_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        committee = self.object
+        terms = committee.terms.order_by("-number").prefetch_related(
+            Prefetch(
+                "members",
+                queryset=CommitteeMember.objects.select_related("owner").order_by(
+                    "left_on", "position", "reserve_order", "name"
+                ),
+            )
+        )
+        show_identity = can_view_identity(self.request.user)
+        context.update(
+            terms=[
+                {
+                    "term": term,
+                    "members": [
+                        {
+                            "member": m,
+                            "id_number": (
+                                m.owner.id_number
+                                if show_identity
+                                else mask_id_number(m.owner.id_number)
+                            )
+                            if m.owner
+                            else "",
+                        }
+                        for m in term.members.all()
+                    ],
+                }
+                for term in terms
+            ],
+            branches=committee.party_branches.all(),
+            seals=committee.seals.select_related("keeper"),
+        )
+        return context
+
+
+class BodiesViewSet(ScopedViewSetMixin, ModelViewSet):
+    """Shared settings; create and edit use different forms."""
+
+    add_to_admin_menu = False
+    add_view_class = ServiceCreateView
+    edit_view_class = ServiceEditView
+    form_class = None
+    edit_form_class = None
+    list_per_page = 50
+    inspect_view_fields_exclude = ["compound"]
+
+    @cached_property
+    def name(self) -> str:
+        return f"committees_{self.model_name}"
+
+    @cached_property
+    def url_prefix(self) -> str:
+        return f"committees/{self.model_name}"
+
+    def get_form_class(self, for_update: bool = False):
+        if for_update and self.edit_form_class is not None:
+            return self.edit_form_class
+        return self.form_class
+
+
+class PlainEditBodiesViewSet(BodiesViewSet):
+    edit_view_class = ScopedEditView
+
+
+class CommitteeViewSet(BodiesViewSet):
+    model = Committee
+    icon = "group"
+    menu_order = 100
+    inspect_view_class = CommitteeInspectView
+    form_class = forms.CommitteeCreateForm
+    edit_form_class = forms.CommitteeEditForm
+    list_display = [
+        Column("compound", label=_("小区"), sort_key="compound__name"),
+        Column("community", label=_("所属社区"), accessor="compound.region"),
+        "kind",
+        "set_size",
+        "formed_on",
+        BooleanColumn("is_active", label=_("在任")),
+    ]
+    list_select_related = ("compound__region",)
+    list_filter = ["kind", "is_active"]
+    search_fields = ["compound__name"]
+    ordering = ["compound__region_path", "compound__name"]
+
+
+class TermViewSet(BodiesViewSet):
+    model = Term
+    icon = "date"
+    menu_order = 200
+    form_class = forms.TermCreateForm
+    edit_form_class = forms.TermEditForm
+    list_display = [
+        Column("committee", label=_("委员会"), sort_key="compound__name"),
+        Column("number", label=_("届次"), accessor="__str__", sort_key="number"),
+        "elected_on",
+        "ends_on",
+        "first_meeting_on",
+        "filed_on",
+        "handed_over_on",
+    ]
+    list_select_related = ("committee__compound",)
+    search_fields = ["compound__name", "filing_reference"]
+    ordering = ["compound__name", "-number"]
+
+
+class MemberInspectView(ScopedInspectView):
+    def get_owner_display_value(self) -> str:
+        owner = self.object.owner
+        if owner is None:
+            return "-"
+        number = (
+            owner.id_number
+            if can_view_identity(self.request.user)
+            else mask_id_number(owner.id_number)
+        )
+        return f"{owner.name}（{number}）"
+
+
+class CommitteeMemberViewSet(BodiesViewSet):
+    model = CommitteeMember
+    icon = "user"
+    menu_order = 300
+    inspect_view_class = MemberInspectView
+    edit_form_class = forms.MemberEditForm
+    form_class = forms.MemberEditForm
+    list_display = [
+        "name",
+        Column("compound", label=_("小区"), sort_key="compound__name"),
+        Column("term", label=_("届次")),
+        "position",
+        MaskedColumn(
+            "owner_id_number", mask_id_number, label=_("证件号码"), accessor="owner.id_number"
+        ),
+        "party_status",
+        "left_on",
+    ]
+    list_select_related = ("compound", "term", "owner")
+    list_filter = ["position", "party_status"]
+    search_fields = ["name", "compound__name"]
+    ordering = ["compound__name", "term", "position", "name"]
+    inspect_view_fields = [
+        "name",
+        "owner",
+        "term",
+        "position",
+        "reserve_order",
+        "started_on",
+        "left_on",
+        "leave_reason",
+        "handed_over_on",
+        "party_status",
+        "party_registered_in_community",
+        "cross_appointment",
+    ]
+
+
+class PartyBranchViewSet(PlainEditBodiesViewSet):
+    model = PartyBranch
+    icon = "flag"
+    menu_order = 400
+    form_class = forms.PartyBranchCreateForm
+    edit_form_class = forms.PartyBranchEditForm
+    list_display = [
+        "name",
+        "kind",
+        Column("compound", label=_("小区"), sort_key="compound__name"),
+        Column("property_company", label=_("物业服务企业")),
+        "secretary",
+        "member_count",
+        "founded_on",
+    ]
+    list_select_related = ("compound", "property_company")
+    list_filter = ["kind"]
+    search_fields = ["name", "compound__name", "secretary"]
+    ordering = ["compound__name", "kind"]
+
+
+class SealViewSet(PlainEditBodiesViewSet):
+    model = Seal
+    icon = "tick-inverse"
+    menu_order = 500
+    form_class = forms.SealCreateForm
+    edit_form_class = forms.SealEditForm
+    list_display = [
+        "name",
+        Column("compound", label=_("小区"), sort_key="compound__name"),
+        Column("keeper", label=_("保管人")),
+        "made_on",
+        "returned_on",
+    ]
+    list_select_related = ("compound", "keeper")
+    search_fields = ["name", "compound__name"]
+    ordering = ["compound__name", "name"]
+
+
+class ArchiveRecordViewSet(PlainEditBodiesViewSet):
+    model = ArchiveRecord
+    icon = "folder-open-inverse"
+    menu_order = 600
+    form_class = forms.ArchiveCreateForm
+    edit_form_class = forms.ArchiveEditForm
+    list_display = [
+        "title",
+        "kind",
+        Column("compound", label=_("小区"), sort_key="compound__name"),
+        "dated_on",
+    ]
+    list_select_related = ("compound",)
+    list_filter = ["kind"]
+    search_fields = ["title", "compound__name"]
+    ordering = ["compound__name", "-dated_on"]
+
+
+class AlarmIndexView(WagtailAdminTemplateMixin, TemplateView):
+    """预警: the alarms of the officer's jurisdiction, filterable by kind."""
+
+    template_name = "committees/admin/alarms.html"
+    page_title = _("预警")
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(VIEW_PERM):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kind = self.request.GET.get("kind", "")
+        kinds = {kind} if kind in AlarmKind.LABELS else None
+        context.update(
+            alarms=alarms_for(self.request.user, timezone.localdate(), kinds=kinds),
+            kind=kind,
+            kind_choices=AlarmKind.CHOICES,
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class AlarmMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(VIEW_PERM)
+
+
+class AlarmViewSet(ViewSet):
+    name = "committees_alarms"
+    icon = "warning"
+    menu_label = _("预警")
+    menu_order = 50
+    add_to_admin_menu = False
+
+    @property
+    def menu_item_class(self):
+        return AlarmMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", AlarmIndexView.as_view(), name="index")]
+
+
+class CommitteeViewSetGroup(ModelViewSetGroup):
+    menu_label = _("业委会与物委会")
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        AlarmViewSet(),
+        CommitteeViewSet(),
+        TermViewSet(),
+        CommitteeMemberViewSet(),
+        PartyBranchViewSet(),
+        SealViewSet(),
+        ArchiveRecordViewSet(),
+    )
+
+
+class AlarmPanel(Component):
+    """Dashboard panel: the number of alarms by kind in the officer's jurisdiction."""
+
+    name = "committee_alarms"
+    template_name = "committees/admin/alarm_panel.html"
+    order = 60
+
+    def __init__(self, user):
+        self.user = user
+
+    def render_html(self, parent_context=None):
+        if not self.user.has_perm(VIEW_PERM):
+            return ""
+        return super().render_html(parent_context)
+
+    def get_context_data(self, parent_context=None):
+        counts: dict[str, int] = {}
+        alarms = alarms_for(self.user, timezone.localdate())
+        for alarm in alarms:
+            counts[alarm.kind] = counts.get(alarm.kind, 0) + 1
+        return {
+            "total": len(alarms),
+            "rows": [
+                (key, AlarmKind.LABELS[key], counts[key])
+                for key in AlarmKind.LABELS
+                if key in counts
+            ],
+            "url": reverse("committees_alarms:index"),
+        }

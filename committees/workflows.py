@@ -1,0 +1,249 @@
+"""The election and joint qualification review workflows (DOMAIN §9), declared as data on
+the shared mechanism in :mod:`common.transitions`: nothing else assigns these status fields.
+
+Election:        draft → nominating → vetting → published → held; cancel from any open state.
+Candidate:       nominated → under_review (when the election goes to vetting) →
+                 passed / failed (conclude, once every department has answered); withdraw.
+CandidateReview: pending → passed / failed / flagged, answered by a reviewer of the
+                 department the review was sent to; automatic findings from our own data
+                 use auto_fail / auto_flag.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from common.jurisdiction import MANAGE, VIEW
+from common.transitions import Transition, Workflow
+
+from .choices import (
+    CandidateStatus,
+    ElectionStatus,
+    ReviewSource,
+    ReviewStatus,
+)
+
+MANAGE_ELECTION = "committees.manage_election"
+REVIEW_CANDIDATE = "committees.review_candidate"
+
+MSG_WRONG_DEPARTMENT = _("该联审意见由“%(department)s”填写，您不是该部门的审查人员。")
+MSG_CATEGORY_REQUIRED = _("审查结果为“不通过”或“提示关注”时，必须选择原因类别。")
+MSG_REVIEWS_PENDING = _("还有%(count)d个部门未反馈审查意见，暂不能作出联审结论。")
+MSG_VERDICT_MISMATCH = _("该结论与各部门审查意见不一致。")
+MSG_NOT_AUTOMATIC = _("只有系统自动比对的意见可以由系统填写。")
+MSG_NOT_DEPARTMENT = _("系统自动比对的意见不能由部门审查人员填写。")
+MSG_CANDIDATES_OPEN = _("还有%(count)d名候选人未作出联审结论，暂不能公示候选人名单。")
+MSG_NO_CANDIDATES = _("尚无候选人，不能进入资格联审。")
+
+
+# ------------------------------------------------------------------ guards
+
+
+def _department_reviewer(review, actor) -> None:
+    """DOMAIN §9: each department answers only its own check, so a reviewer of another
+    department is refused even inside the same jurisdiction."""
+    if review.source != ReviewSource.DEPARTMENT:
+        raise ValidationError(MSG_NOT_DEPARTMENT, code="not_department")
+    if actor.is_superuser:
+        return
+    if not actor.department_memberships.filter(department_id=review.department_id).exists():
+        raise PermissionDenied(MSG_WRONG_DEPARTMENT % {"department": review.department.name})
+
+
+def _category_given(review) -> None:
+    # DOMAIN §9: store only result, category, department, date, reviewer; a negative
+    # answer without a category is unusable for the conclusion and the report.
+    if not review.category:
+        raise ValidationError(MSG_CATEGORY_REQUIRED, code="category_required")
+
+
+def _guard_pass(review, actor) -> None:
+    _department_reviewer(review, actor)
+
+
+def _guard_negative(review, actor) -> None:
+    _department_reviewer(review, actor)
+    _category_given(review)
+
+
+def _guard_automatic(review, actor) -> None:
+    if review.source != ReviewSource.AUTOMATIC:
+        raise ValidationError(MSG_NOT_AUTOMATIC, code="not_automatic")
+    _category_given(review)
+
+
+def candidate_verdict(statuses: list[str]) -> str | None:
+    """The joint verdict from all answers (DOMAIN §9, E12): none while any review is
+    pending; failed if any department or automatic check failed; a flag alone passes."""
+    if any(s == ReviewStatus.PENDING for s in statuses):
+        return None
+    if any(s == ReviewStatus.FAILED for s in statuses):
+        return CandidateStatus.FAILED
+    return CandidateStatus.PASSED
+
+
+def _all_answered(candidate, actor) -> None:
+    pending = candidate.reviews.filter(status=ReviewStatus.PENDING).count()
+    if pending:
+        raise ValidationError(
+            MSG_REVIEWS_PENDING, code="reviews_pending", params={"count": pending}
+        )
+
+
+def _guard_conclude_passed(candidate, actor) -> None:
+    _all_answered(candidate, actor)
+    statuses = list(candidate.reviews.values_list("status", flat=True))
+    if candidate_verdict(statuses) != CandidateStatus.PASSED:
+        raise ValidationError(MSG_VERDICT_MISMATCH, code="verdict_mismatch")
+
+
+def _guard_conclude_failed(candidate, actor) -> None:
+    _all_answered(candidate, actor)
+    statuses = list(candidate.reviews.values_list("status", flat=True))
+    if candidate_verdict(statuses) != CandidateStatus.FAILED:
+        raise ValidationError(MSG_VERDICT_MISMATCH, code="verdict_mismatch")
+
+
+def _guard_has_candidates(election, actor) -> None:
+    if not election.candidates.exclude(status=CandidateStatus.WITHDRAWN).exists():
+        raise ValidationError(MSG_NO_CANDIDATES, code="no_candidates")
+
+
+def _guard_all_concluded(election, actor) -> None:
+    open_count = election.candidates.filter(
+        status__in=[CandidateStatus.NOMINATED, CandidateStatus.UNDER_REVIEW]
+    ).count()
+    if open_count:
+        raise ValidationError(
+            MSG_CANDIDATES_OPEN, code="candidates_open", params={"count": open_count}
+        )
+
+
+# ------------------------------------------------------------------ workflows
+
+E = ElectionStatus
+OPEN_ELECTION = (E.DRAFT, E.NOMINATING, E.VETTING, E.PUBLISHED)
+
+ELECTION_WORKFLOW = Workflow(
+    model="committees.Election",
+    states=ElectionStatus,
+    initial=E.DRAFT,
+    transitions=[
+        Transition("open_nominations", (E.DRAFT,), E.NOMINATING, _("开始提名"), MANAGE_ELECTION),
+        Transition(
+            "start_vetting",
+            (E.NOMINATING,),
+            E.VETTING,
+            _("提交资格联审"),
+            MANAGE_ELECTION,
+            guard=_guard_has_candidates,
+        ),
+        Transition(
+            "publish",
+            (E.VETTING,),
+            E.PUBLISHED,
+            _("公示候选人"),
+            MANAGE_ELECTION,
+            guard=_guard_all_concluded,
+        ),
+        Transition("hold", (E.PUBLISHED,), E.HELD, _("完成选举"), MANAGE_ELECTION),
+        Transition(
+            "cancel",
+            OPEN_ELECTION,
+            E.CANCELLED,
+            _("取消选举"),
+            MANAGE_ELECTION,
+            requires_reason=True,
+        ),
+    ],
+)
+
+C = CandidateStatus
+CANDIDATE_WORKFLOW = Workflow(
+    model="committees.Candidate",
+    states=CandidateStatus,
+    initial=C.NOMINATED,
+    transitions=[
+        # Fired by election_start_vetting for every nominated candidate (system step).
+        Transition("submit", (C.NOMINATED,), C.UNDER_REVIEW, _("提交联审"), MANAGE_ELECTION),
+        Transition(
+            "pass",
+            (C.UNDER_REVIEW,),
+            C.PASSED,
+            _("联审通过"),
+            MANAGE_ELECTION,
+            guard=_guard_conclude_passed,
+        ),
+        Transition(
+            "fail",
+            (C.UNDER_REVIEW,),
+            C.FAILED,
+            _("联审未通过"),
+            MANAGE_ELECTION,
+            guard=_guard_conclude_failed,
+        ),
+        Transition(
+            "withdraw",
+            (C.NOMINATED, C.UNDER_REVIEW, C.PASSED),
+            C.WITHDRAWN,
+            _("退出候选"),
+            MANAGE_ELECTION,
+            requires_reason=True,
+        ),
+    ],
+)
+
+R = ReviewStatus
+REVIEW_WORKFLOW = Workflow(
+    model="committees.CandidateReview",
+    states=ReviewStatus,
+    initial=R.PENDING,
+    transitions=[
+        # A department reviewer holds a view grant over the compound (estates.roles).
+        Transition(
+            "pass", (R.PENDING,), R.PASSED, _("审查通过"), REVIEW_CANDIDATE, VIEW, guard=_guard_pass
+        ),
+        Transition(
+            "fail",
+            (R.PENDING,),
+            R.FAILED,
+            _("审查不通过"),
+            REVIEW_CANDIDATE,
+            VIEW,
+            guard=_guard_negative,
+        ),
+        Transition(
+            "flag",
+            (R.PENDING,),
+            R.FLAGGED,
+            _("提示关注"),
+            REVIEW_CANDIDATE,
+            VIEW,
+            guard=_guard_negative,
+        ),
+        Transition(
+            "auto_fail",
+            (R.PENDING,),
+            R.FAILED,
+            _("系统比对不通过"),
+            MANAGE_ELECTION,
+            MANAGE,
+            guard=_guard_automatic,
+        ),
+        Transition(
+            "auto_flag",
+            (R.PENDING,),
+            R.FLAGGED,
+            _("系统比对提示"),
+            MANAGE_ELECTION,
+            MANAGE,
+            guard=_guard_automatic,
+        ),
+    ],
+)
+
+# The verb a department answer maps to.
+REVIEW_VERBS = {R.PASSED: "pass", R.FAILED: "fail", R.FLAGGED: "flag"}
+NEGATIVE = (R.FAILED, R.FLAGGED)
+WORKFLOWS = (ELECTION_WORKFLOW, CANDIDATE_WORKFLOW, REVIEW_WORKFLOW)

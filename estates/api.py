@@ -1,0 +1,269 @@
+"""JSON API over the registry (django-ninja), mounted by config.api at /api/.
+
+``public`` serves what the portal shows anyone: regions, compounds, companies and grid
+staff, never owner data (DOMAIN 0.1). ``registry`` serves signed-in staff: every endpoint
+needs the model's view permission (403 otherwise) and goes through
+``common.jurisdiction.scope_queryset``, so objects outside the caller's jurisdiction are
+missing from lists and 404 on detail. Each endpoint costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth import authenticate
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import HttpBasicAuth, django_auth
+from wagtail.api.v3.auth import BearerTokenAuth
+
+from common.validators import mask_id_number, mask_phone
+
+from . import selectors
+from .choices import RegionLevel
+from .models import Compound, Owner, Region, Unit
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MSG_FORBIDDEN = _("您没有查看该数据的权限。")
+MSG_NOT_FOUND = _("未找到，或不在您的辖区内。")
+
+
+class BasicAuth(HttpBasicAuth):
+    """HTTP basic auth for scripts; prefer a Wagtail API token (Bearer) for repeated calls,
+    since each basic request runs the password hasher."""
+
+    def authenticate(self, request: HttpRequest, username: str, password: str):
+        user = authenticate(request, username=username, password=password)
+        if user is None or not user.is_active:
+            return None
+        request.user = user
+        return user
+
+
+# Session (browser), a Wagtail API token (Authorization: Bearer), or HTTP basic.
+REGISTRY_AUTH = [django_auth, BearerTokenAuth(), BasicAuth()]
+
+public = Router(tags=["public"])
+registry = Router(tags=["registry"], auth=REGISTRY_AUTH)
+
+
+# ---------------------------------------------------------------- schemas
+
+
+def _two_places(value) -> Decimal:
+    """Sums come back without scale on SQLite; areas are always shown to 0.01 m²."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+class RegionRef(Schema):
+    code: str
+    name: str
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    level: int
+    level_label: str = Field(..., alias="get_level_display")
+    compound_count: int
+
+
+class RegionDetailOut(RegionOut):
+    ancestors: list[RegionRef]
+    children: list[RegionOut] = Field(..., alias="child_regions")
+
+
+class CompoundOut(Schema):
+    id: int
+    name: str
+    address: str
+    community: RegionRef = Field(..., alias="region")
+    is_red_property: bool
+    completed_year: int | None
+
+
+class CompanyOut(Schema):
+    name: str
+    contact_phone: str
+    address: str
+
+
+class StaffOut(Schema):
+    role: str
+    role_label: str = Field(..., alias="get_role_display")
+    name: str
+    phone: str
+    is_party_member: bool
+
+
+class GridOut(Schema):
+    code: str
+    name: str
+    staff: list[StaffOut]
+
+
+class CompoundDetailOut(CompoundOut):
+    breadcrumbs: list[RegionRef]
+    building_count: int
+    unit_count: int
+    total_area: Decimal
+    property_company: CompanyOut | None
+    grids: list[GridOut]
+
+    @staticmethod
+    def resolve_total_area(obj: Compound) -> Decimal:
+        return _two_places(obj.total_area)
+
+
+class RegistryCompoundOut(CompoundOut):
+    building_count: int
+    unit_count: int
+    total_area: Decimal
+    property_company: CompanyOut | None
+
+    @staticmethod
+    def resolve_total_area(obj: Compound) -> Decimal:
+        return _two_places(obj.total_area)
+
+
+class UnitOut(Schema):
+    id: int
+    building: str
+    entrance: str
+    room: str
+    exclusive_area: Decimal
+    area_source: str
+
+    @staticmethod
+    def resolve_building(obj: Unit) -> str:
+        return obj.building.name
+
+
+class OwnerOut(Schema):
+    id: int
+    kind: str
+    name: str
+    id_number: str
+    phone: str
+
+
+# ---------------------------------------------------------------- public
+
+
+def _grids(compound: Compound) -> list[dict]:
+    return [
+        {"code": grid.code, "name": grid.name, "staff": members}
+        for grid, members in selectors.grid_staff_for_compound(compound=compound)
+    ]
+
+
+@public.get("/regions/", response=list[RegionOut], summary="区域列表")
+def public_region_list(request: HttpRequest, parent: str | None = None):
+    """Top-level regions, or the children of ``?parent=<code>``, with compound counts."""
+    return selectors.region_list_children_by_code(code=parent)
+
+
+@public.get("/regions/{code}/", response=RegionDetailOut, summary="区域详情")
+def public_region_detail(request: HttpRequest, code: str):
+    region = selectors.region_get_public(code=code)
+    if region is None:
+        raise Http404
+    region.ancestors = selectors.region_ancestors(region)
+    region.child_regions = (
+        []
+        if region.level == RegionLevel.COMMUNITY
+        else selectors.region_list_children(parent=region)
+    )
+    return region
+
+
+@public.get("/compounds/", response=list[CompoundOut], summary="小区列表与搜索")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def public_compound_list(request: HttpRequest, region: str | None = None, q: str = ""):
+    """Compounds under ``?region=<code>`` and/or matching ``?q=`` in name or address."""
+    scope = None
+    if region:
+        scope = Region.objects.filter(code=region).first()
+        if scope is None:
+            return Compound.objects.none()
+    return selectors.compound_list_public(region=scope, q=q[:50])
+
+
+@public.get("/compounds/{int:compound_id}/", response=CompoundDetailOut, summary="小区详情")
+def public_compound_detail(request: HttpRequest, compound_id: int):
+    compound = selectors.compound_get_public(pk=compound_id)
+    if compound is None:
+        raise Http404
+    compound.breadcrumbs = selectors.compound_breadcrumbs(compound)
+    compound.grids = _grids(compound)
+    return compound
+
+
+# ---------------------------------------------------------------- registry
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise HttpError(403, str(MSG_FORBIDDEN))
+
+
+def _compound_or_404(request: HttpRequest, compound_id: int) -> Compound:
+    compound = selectors.compound_get_visible_to(user=request.user, pk=compound_id)
+    if compound is None:
+        raise HttpError(404, str(MSG_NOT_FOUND))
+    return compound
+
+
+@registry.get("/compounds/", response=list[RegistryCompoundOut], summary="辖区小区")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def registry_compound_list(request: HttpRequest):
+    _require(request, "estates.view_compound")
+    return selectors.compound_list_visible_to(user=request.user)
+
+
+@registry.get("/compounds/{int:compound_id}/", response=RegistryCompoundOut, summary="小区")
+def registry_compound_detail(request: HttpRequest, compound_id: int):
+    _require(request, "estates.view_compound")
+    return _compound_or_404(request, compound_id)
+
+
+@registry.get("/compounds/{int:compound_id}/units/", response=list[UnitOut], summary="房屋")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def registry_unit_list(request: HttpRequest, compound_id: int):
+    _require(request, "estates.view_unit")
+    compound = _compound_or_404(request, compound_id)
+    return selectors.unit_list_for_compound(compound=compound)
+
+
+class OwnerPagination(PageNumberPagination):
+    """Masks identity fields after paging, so the permission check runs once per page."""
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["items"] = [owner_public_fields(o, request.user) for o in page["items"]]
+        return page
+
+
+def owner_public_fields(owner: Owner, user) -> dict:
+    """ID numbers and phones in full only with view_owner_identity (street staff)."""
+    full = user.has_perm("estates.view_owner_identity")
+    return {
+        "id": owner.pk,
+        "kind": owner.kind,
+        "name": owner.name,
+        "id_number": owner.id_number if full else mask_id_number(owner.id_number),
+        "phone": owner.phone if full or not owner.phone else mask_phone(owner.phone),
+    }
+
+
+@registry.get("/owners/", response=list[OwnerOut], summary="业主")
+@paginate(OwnerPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def registry_owner_list(request: HttpRequest, compound: int | None = None):
+    """Owners holding units in the caller's jurisdiction, optionally in one compound."""
+    _require(request, "estates.view_owner")
+    return selectors.owner_list_visible_to(user=request.user, compound_id=compound)

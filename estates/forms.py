@@ -1,0 +1,329 @@
+"""Create and edit forms for the back office.
+
+Every choice of region, compound, building or unit is limited to the user's *manage*
+jurisdiction, so a community officer cannot put a compound into another community.
+Validators on the models (GB 11643, GB 32100, phones) give the Chinese messages; the
+forms add the few checks that need more than one field.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from common.jurisdiction import MANAGE, VIEW, scope_queryset
+from common.validators import mask_id_number, mask_phone, normalize_id_number, normalize_phone
+
+from .choices import RegionLevel
+from .models import (
+    Building,
+    Compound,
+    Department,
+    Grid,
+    GridStaff,
+    Owner,
+    Ownership,
+    PropertyCompany,
+    Region,
+    Unit,
+)
+
+MSG_AREA_POSITIVE = _("专有部分面积必须大于0。")
+MSG_REGION_LEVEL = _("下级区域的层级必须低于上级区域。")
+MSG_REGION_PARENT = _("请选择上级区域。")
+MSG_GRID_BUILDINGS = _("网格只能覆盖本社区小区的楼栋。")
+MSG_OWNER_NOT_FOUND = _("没有该证件号码的业主，请先登记业主。")
+MSG_OWNERSHIP_EXISTS = _("该业主已登记为此房屋的业主。")
+
+
+def can_view_identity(user) -> bool:
+    """ID numbers and phones of owners are shown in full only with this permission."""
+    return bool(user and user.has_perm("estates.view_owner_identity"))
+
+
+class ScopedForm(WagtailAdminModelForm):
+    """Narrows choice fields to the user's jurisdiction: ``scoped_fields`` maps a field
+    name to the level (manage for where the object goes, view for what it refers to)."""
+
+    scoped_fields: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, level in self.scoped_fields.items():
+            field = self.fields.get(name)
+            if field is not None and hasattr(field, "queryset"):
+                field.queryset = scope_queryset(field.queryset, self.for_user, level)
+
+
+def unit_label(unit: Unit) -> str:
+    return f"{unit.compound.name} {unit.building.name} {unit}"
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return unit_label(obj)
+
+
+class BuildingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Building) -> str:
+        return f"{obj.compound.name} {obj.name}"
+
+
+class BuildingMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Building) -> str:
+        return f"{obj.compound.name} {obj.name}"
+
+
+class RegionCreateForm(ScopedForm):
+    scoped_fields = {"parent": MANAGE}
+
+    class Meta:
+        model = Region
+        fields = ["parent", "code", "name", "short_name", "level"]
+
+    def clean(self):
+        cleaned = super().clean()
+        parent, level = cleaned.get("parent"), cleaned.get("level")
+        if level is not None and level != RegionLevel.PROVINCE and parent is None:
+            self.add_error("parent", MSG_REGION_PARENT)
+        if parent is not None and level is not None and level <= parent.level:
+            self.add_error("level", MSG_REGION_LEVEL)
+        return cleaned
+
+
+class RegionEditForm(ScopedForm):
+    """Code and parent are fixed once created: they make up the materialised path that
+    every compound, grid and grant below the region relies on."""
+
+    class Meta:
+        model = Region
+        fields = ["name", "short_name"]
+
+
+class PropertyCompanyForm(ScopedForm):
+    scoped_fields = {"region": MANAGE}
+
+    class Meta:
+        model = PropertyCompany
+        fields = ["name", "credit_code", "region", "contact_phone", "address"]
+
+    def clean_credit_code(self) -> str:
+        return (self.cleaned_data.get("credit_code") or "").strip().upper()
+
+    def clean_contact_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("contact_phone") or "")
+
+
+class CompoundForm(ScopedForm):
+    scoped_fields = {"region": MANAGE, "property_company": VIEW}
+
+    class Meta:
+        model = Compound
+        fields = [
+            "region",
+            "name",
+            "address",
+            "property_company",
+            "is_red_property",
+            "completed_year",
+            "photo",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = self.fields["region"].queryset.filter(
+            level=RegionLevel.COMMUNITY
+        )
+
+
+class BuildingForm(ScopedForm):
+    scoped_fields = {"compound": MANAGE}
+
+    class Meta:
+        model = Building
+        fields = ["compound", "name", "floors"]
+
+
+class UnitForm(ScopedForm):
+    scoped_fields = {"building": MANAGE}
+
+    class Meta:
+        model = Unit
+        fields = ["building", "entrance", "room", "exclusive_area", "area_source"]
+        field_classes = {"building": BuildingChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["building"]
+        field.queryset = field.queryset.select_related("compound")
+
+    def clean_exclusive_area(self) -> Decimal:
+        area = self.cleaned_data.get("exclusive_area")
+        if area is not None and area <= 0:
+            raise ValidationError(MSG_AREA_POSITIVE, code="area_positive")
+        return area
+
+    def clean(self):
+        cleaned = super().clean()
+        if building := cleaned.get("building"):
+            # The unit's compound always follows its building (one-join scoping).
+            self.instance.compound_id = building.compound_id
+        return cleaned
+
+
+class OwnerForm(ScopedForm):
+    """Create: the first unit is required, so the new owner falls inside the creator's
+    jurisdiction. Edit: without ``view_owner_identity`` the ID number and phone are not
+    in the form at all; a read-only masked copy is shown instead."""
+
+    unit = UnitChoiceField(
+        label=_("房屋"),
+        queryset=Unit.objects.all(),
+        help_text=_("业主持有的房屋；共有人和其他房屋可在“产权”中继续登记。"),
+    )
+    is_registered = forms.BooleanField(label=_("已办理产权登记"), required=False, initial=True)
+
+    class Meta:
+        model = Owner
+        fields = ["kind", "name", "id_number", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["unit"]
+            del self.fields["is_registered"]
+            if not can_view_identity(self.for_user):
+                self.hide_identity()
+        else:
+            self.fields["unit"].queryset = scope_queryset(
+                Unit.objects.select_related("building", "compound"), self.for_user, MANAGE
+            )
+
+    def hide_identity(self) -> None:
+        for name, mask in (("id_number", mask_id_number), ("phone", mask_phone)):
+            label = self.fields[name].label
+            del self.fields[name]
+            self.fields[f"{name}_masked"] = forms.CharField(
+                label=label,
+                required=False,
+                disabled=True,
+                initial=mask(getattr(self.instance, name)) if getattr(self.instance, name) else "",
+                help_text=_("仅街道及以上工作人员可查看完整信息。"),
+            )
+
+    def clean_id_number(self) -> str:
+        return normalize_id_number(self.cleaned_data.get("id_number") or "")
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("phone") or "")
+
+    def save(self, commit: bool = True) -> Owner:
+        owner = super().save(commit=commit)
+        unit = self.cleaned_data.get("unit")
+        if commit and unit is not None:
+            Ownership.objects.get_or_create(
+                owner=owner,
+                unit=unit,
+                defaults={
+                    "compound_id": unit.compound_id,
+                    "is_registered": self.cleaned_data.get("is_registered", True),
+                },
+            )
+        return owner
+
+
+class OwnershipForm(ScopedForm):
+    """Adds a co-owner or another unit to a registered owner, found by full ID number."""
+
+    owner_id_number = forms.CharField(
+        label=_("业主证件号码"),
+        max_length=18,
+        help_text=_("输入已登记业主的完整证件号码。"),
+    )
+
+    class Meta:
+        model = Ownership
+        fields = ["unit", "is_registered"]
+        field_classes = {"unit": UnitChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scope_queryset(
+            Unit.objects.select_related("building", "compound"), self.for_user, MANAGE
+        )
+        if self.instance.pk:
+            # The holder of an ownership does not change; delete it and add another.
+            del self.fields["owner_id_number"]
+        self.order_fields(["owner_id_number", "unit", "is_registered"])
+
+    def clean_owner_id_number(self) -> Owner:
+        value = normalize_id_number(self.cleaned_data.get("owner_id_number"))
+        owner = Owner.objects.filter(id_number=value).first()
+        if owner is None:
+            raise ValidationError(MSG_OWNER_NOT_FOUND, code="owner_not_found")
+        return owner
+
+    def clean(self):
+        cleaned = super().clean()
+        owner = cleaned.get("owner_id_number")
+        unit = cleaned.get("unit")
+        if owner is not None:
+            self.instance.owner = owner
+        if unit is not None:
+            self.instance.compound_id = unit.compound_id
+            owner_id = owner.pk if owner is not None else self.instance.owner_id
+            duplicate = Ownership.objects.filter(owner_id=owner_id, unit=unit).exclude(
+                pk=self.instance.pk
+            )
+            if owner_id and duplicate.exists():
+                self.add_error("unit", MSG_OWNERSHIP_EXISTS)
+        return cleaned
+
+
+class GridForm(ScopedForm):
+    scoped_fields = {"region": MANAGE, "buildings": MANAGE}
+
+    class Meta:
+        model = Grid
+        fields = ["region", "name", "code", "buildings"]
+        field_classes = {"buildings": BuildingMultipleChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = self.fields["region"].queryset.filter(
+            level=RegionLevel.COMMUNITY
+        )
+        buildings = self.fields["buildings"]
+        buildings.queryset = buildings.queryset.select_related("compound")
+        buildings.required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        region, buildings = cleaned.get("region"), cleaned.get("buildings")
+        if region is not None and buildings:
+            if any(b.compound.region_id != region.pk for b in buildings):
+                self.add_error("buildings", MSG_GRID_BUILDINGS)
+        return cleaned
+
+
+class GridStaffForm(ScopedForm):
+    scoped_fields = {"grid": MANAGE}
+
+    class Meta:
+        model = GridStaff
+        fields = ["grid", "role", "name", "phone", "is_party_member"]
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("phone") or "")
+
+
+class DepartmentForm(ScopedForm):
+    scoped_fields = {"region": MANAGE}
+
+    class Meta:
+        model = Department
+        fields = ["region", "kind", "name"]

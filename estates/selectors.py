@@ -1,0 +1,229 @@
+"""Reads over the registry.
+
+Public selectors return only what a compound posts on its notice board: names, addresses,
+counts, the property company and the grid staff (DOMAIN 0.1). They never touch Owner or
+Ownership, so no owner name, ID number or phone can leak into the public site or API.
+
+Registry selectors serve signed-in staff and always go through
+``common.jurisdiction.scope_queryset``. Every selector costs a fixed number of queries
+whatever the data size (counts and sums are subqueries, breadcrumbs are select_related).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from common.jurisdiction import VIEW, scope_queryset
+
+from .choices import GridRole, RegionLevel
+from .models import Building, Compound, GridStaff, Owner, Region, Unit
+
+# A compound's community and its four ancestors, fetched with the compound in one join.
+COMPOUND_REGION_CHAIN = "region__parent__parent__parent__parent"
+REGION_PARENT_CHAIN = "parent__parent__parent__parent"
+ROLE_ORDER = {role.value: i for i, role in enumerate(GridRole)}
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """A scalar COUNT subquery (no GROUP BY), usable as an annotation."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def _compound_count_under() -> Coalesce:
+    """Compounds in the subtree of the outer region (prefix match on the path)."""
+    return Coalesce(
+        _count(Compound.objects.filter(region_path__startswith=OuterRef("path"))), Value(0)
+    )
+
+
+def region_ancestors(region: Region) -> list[Region]:
+    """The region's ancestors, root first, from an instance fetched with the parent chain
+    select_related (no queries)."""
+    chain: list[Region] = []
+    node = region.parent if region.parent_id else None
+    while node is not None:
+        chain.append(node)
+        node = node.parent if node.parent_id else None
+    return chain[::-1]
+
+
+# ---------------------------------------------------------------- public: regions
+
+
+def region_list_top() -> list[Region]:
+    """Provinces and prefectures with their compound counts: the portal's front page."""
+    return list(
+        Region.objects.filter(level__lte=RegionLevel.PREFECTURE)
+        .annotate(compound_count=_compound_count_under())
+        .order_by("path")
+    )
+
+
+def region_get_public(*, code: str) -> Region | None:
+    """One region with its ancestors (for breadcrumbs) in one query."""
+    return (
+        Region.objects.select_related(REGION_PARENT_CHAIN)
+        .annotate(compound_count=_compound_count_under())
+        .filter(code=code)
+        .first()
+    )
+
+
+def region_list_children(*, parent: Region | None) -> list[Region]:
+    """Child regions (or the roots) with compound counts, in one query."""
+    regions = (
+        Region.objects.filter(parent=parent)
+        if parent
+        else Region.objects.filter(parent__isnull=True)
+    )
+    return list(regions.annotate(compound_count=_compound_count_under()).order_by("code"))
+
+
+def region_list_children_by_code(*, code: str | None) -> list[Region]:
+    """Like :func:`region_list_children` but by the parent's code, without fetching it."""
+    regions = (
+        Region.objects.filter(parent__code=code) if code else Region.objects.filter(parent=None)
+    )
+    return list(regions.annotate(compound_count=_compound_count_under()).order_by("code"))
+
+
+def region_totals() -> dict[str, int]:
+    """Headline figures for the front page."""
+    return Compound.objects.aggregate(
+        compounds=Count("pk"), red_property=Count("pk", filter=Q(is_red_property=True))
+    )
+
+
+# ---------------------------------------------------------------- public: compounds
+
+
+def compound_list_public(*, region: Region | None = None, q: str = "") -> QuerySet[Compound]:
+    """Compounds for listings and search, with their community and street for context.
+
+    Chinese search: an ``icontains`` match on name or address works for any run of CJK
+    characters on SQLite and PostgreSQL (full-text backends treat a CJK run as one token,
+    STACK.md §6); 阳光 finds 阳光花园小区. Names starting with the query rank first, then
+    other name matches, then address matches.
+    """
+    compounds = Compound.objects.select_related("region__parent")
+    if region is not None:
+        compounds = compounds.filter(region_path__startswith=region.path)
+    q = (q or "").strip()
+    if not q:
+        return compounds.order_by("region_path", "name", "pk")
+    return (
+        compounds.filter(Q(name__icontains=q) | Q(address__icontains=q))
+        .annotate(
+            rank=Case(
+                When(name__istartswith=q, then=Value(0)),
+                When(name__icontains=q, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "region_path", "name", "pk")
+    )
+
+
+def _with_stats(compounds: QuerySet[Compound]) -> QuerySet[Compound]:
+    return compounds.annotate(
+        building_count=Coalesce(_count(Building.objects.filter(compound=OuterRef("pk"))), Value(0)),
+        unit_count=Coalesce(_count(Unit.objects.filter(compound=OuterRef("pk"))), Value(0)),
+        total_area=Coalesce(
+            Subquery(
+                Unit.objects.filter(compound=OuterRef("pk"))
+                .order_by()
+                .values("compound")
+                .annotate(total=Sum("exclusive_area"))
+                .values("total"),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            Value(Decimal("0.00")),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        ),
+    )
+
+
+def compound_get_public(*, pk: int) -> Compound | None:
+    """One compound with breadcrumbs, company, photo and statistics in one query."""
+    return (
+        _with_stats(
+            Compound.objects.select_related(COMPOUND_REGION_CHAIN, "property_company", "photo")
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def compound_breadcrumbs(compound: Compound) -> list[Region]:
+    """Province → … → community of a compound fetched by :func:`compound_get_public`."""
+    return [*region_ancestors(compound.region), compound.region]
+
+
+def grid_staff_for_compound(*, compound: Compound) -> list[tuple[object, list[GridStaff]]]:
+    """The grid staff covering the compound's buildings, grouped by grid, in one query.
+    Their names and phones are posted on every building on purpose (DOMAIN 0.1)."""
+    staff = (
+        GridStaff.objects.filter(grid__buildings__compound=compound)
+        .select_related("grid")
+        .distinct()
+        .order_by("grid__code", "name", "pk")
+    )
+    groups: dict[int, tuple[object, list[GridStaff]]] = {}
+    for member in staff:
+        groups.setdefault(member.grid_id, (member.grid, []))[1].append(member)
+    for _grid, members in groups.values():
+        members.sort(key=lambda m: (ROLE_ORDER.get(m.role, 99), m.name))
+    return list(groups.values())
+
+
+# ---------------------------------------------------------------- registry (scoped)
+
+
+def compound_list_visible_to(*, user, level: str = VIEW) -> QuerySet[Compound]:
+    """Compounds in the user's jurisdiction, with statistics."""
+    return _with_stats(
+        scope_queryset(Compound.objects.select_related("region", "property_company"), user, level)
+    ).order_by("region_path", "name", "pk")
+
+
+def compound_get_visible_to(*, user, pk: int, level: str = VIEW) -> Compound | None:
+    """One compound, or None when it does not exist or lies outside the jurisdiction."""
+    return compound_list_visible_to(user=user, level=level).filter(pk=pk).first()
+
+
+def unit_list_for_compound(*, compound: Compound) -> QuerySet[Unit]:
+    """Units of a compound the caller has already found in scope."""
+    return (
+        Unit.objects.filter(compound=compound)
+        .select_related("building")
+        .order_by("building__name", "entrance", "room", "pk")
+    )
+
+
+def owner_list_visible_to(*, user, compound_id: int | None = None) -> QuerySet[Owner]:
+    """Owners holding a unit in the user's jurisdiction (optionally in one compound)."""
+    owners = scope_queryset(Owner.objects.all(), user)
+    if compound_id is not None:
+        owners = owners.filter(ownerships__compound_id=compound_id).distinct()
+    return owners.order_by("name", "pk")

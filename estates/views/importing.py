@@ -1,0 +1,102 @@
+"""Admin upload of a registry sheet and the job page showing its progress and errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from common.jurisdiction import MANAGE, jurisdiction_of, scope_queryset
+
+from ..choices import RegionLevel
+from ..importing import COLUMN_LABELS
+from ..models import ImportJob, Region
+from ..tasks import registry_import_task
+
+ALLOWED_SUFFIXES = {".csv", ".xlsx"}
+MSG_SUFFIX = _("只接受 .csv 或 .xlsx 文件。")
+MSG_SIZE = _("文件超过 %(limit)s MB 的上限。")
+
+
+def can_import(user) -> bool:
+    """Registry clerks: may add units and manage some jurisdiction (street or community)."""
+    return (
+        user.is_authenticated
+        and user.has_perm("estates.add_unit")
+        and not jurisdiction_of(user, MANAGE).is_empty
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("登记表文件（.csv 或 .xlsx）"))
+    community = forms.ModelChoiceField(
+        label=_("社区（表中没有“社区”列时必选）"),
+        queryset=Region.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = scope_queryset(
+            Region.objects.filter(level=RegionLevel.COMMUNITY), user, MANAGE
+        ).order_by("path")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
+            raise forms.ValidationError(MSG_SUFFIX)
+        limit = settings.REGISTRY_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(MSG_SIZE % {"limit": f"{limit / 1024 / 1024:g}"})
+        return upload
+
+
+def import_upload(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(
+            file=upload,
+            original_name=Path(upload.name).name[:255],
+            community=form.cleaned_data["community"],
+            uploaded_by=request.user,
+        )
+        registry_import_task.enqueue(job.pk)
+        return redirect("estates_registry_import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(uploaded_by=request.user)[:10]
+    return TemplateResponse(
+        request,
+        "estates/admin/import_upload.html",
+        {
+            "form": form,
+            "jobs": jobs,
+            "columns": [str(label) for label in COLUMN_LABELS.values()],
+            "page_title": _("导入登记表"),
+            "header_icon": "upload",
+        },
+    )
+
+
+def import_job_detail(request, pk: int):
+    job = get_object_or_404(ImportJob.objects.select_related("community", "uploaded_by"), pk=pk)
+    # A job shows who lives where: only its uploader (or a platform administrator) sees it.
+    if not can_import(request.user) or (
+        job.uploaded_by_id != request.user.pk and not jurisdiction_of(request.user).everything
+    ):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "estates/admin/import_job.html",
+        {
+            "job": job,
+            "page_title": _("登记表导入：%(name)s") % {"name": job.original_name},
+            "header_icon": "upload",
+        },
+    )

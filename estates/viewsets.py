@@ -1,0 +1,356 @@
+"""The staff back office for the registry: one Wagtail ModelViewSet per model, grouped
+under "基础信息".
+
+Scoping lives in :mod:`common.admin_mixins` (listings and object lookups) and in the
+registered :class:`~common.permission_policies.JurisdictionPermissionPolicy` (buttons,
+menus, model permissions); this module only declares columns, search, filters and forms.
+Owners' ID numbers and phones are masked everywhere unless the user holds
+``estates.view_owner_identity``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from common.admin_mixins import ScopedIndexView, ScopedInspectView, ScopedViewSetMixin
+from common.jurisdiction import MANAGE, VIEW, jurisdiction_of, scope_queryset
+from common.validators import mask_id_number, mask_phone, normalize_id_number
+
+from . import filters, forms
+from .models import (
+    Building,
+    Compound,
+    Department,
+    Grid,
+    GridStaff,
+    Owner,
+    Ownership,
+    PropertyCompany,
+    Region,
+    Unit,
+)
+
+ID_NUMBER_LENGTH = 18
+
+
+class MaskedColumn(Column):
+    """Shows a private value masked unless the viewer may see owners' identities."""
+
+    def __init__(self, name: str, mask: Callable[[str], str], **kwargs):
+        super().__init__(name, **kwargs)
+        self.mask = mask
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        if not forms.can_view_identity(getattr(request, "user", None)):
+            raw = context.get("raw_value") or ""
+            context["raw_value"] = context["value"] = self.mask(raw) if raw else ""
+        return context
+
+
+def ownership_unit_label(ownership: Ownership) -> str:
+    return f"{ownership.compound.name} {ownership.unit.building.name} {ownership.unit}"
+
+
+class RegistryViewSet(ScopedViewSetMixin, ModelViewSet):
+    """Shared settings: create and edit forms may differ (``edit_form_class``)."""
+
+    add_to_admin_menu = False
+    # Registry rows reference each other by the hundred thousand; tracking those in
+    # Wagtail's reference index would only slow imports. Compounds keep it (photos).
+    add_to_reference_index = False
+    form_class: type[forms.ScopedForm] | None = None
+    edit_form_class: type[forms.ScopedForm] | None = None
+    inspect_view_fields_exclude = ["region_path", "path"]
+    list_per_page = 50
+
+    @cached_property
+    def name(self) -> str:
+        return f"estates_{self.model_name}"
+
+    @cached_property
+    def url_prefix(self) -> str:
+        return f"estates/{self.model_name}"
+
+    def get_form_class(self, for_update: bool = False):
+        if for_update and self.edit_form_class is not None:
+            return self.edit_form_class
+        return self.form_class
+
+
+class RegionViewSet(RegistryViewSet):
+    model = Region
+    icon = "site"
+    menu_order = 100
+    form_class = forms.RegionCreateForm
+    edit_form_class = forms.RegionEditForm
+    list_display = ["name", "code", "level", Column("parent", label=_("上级区域"))]
+    list_select_related = ("parent",)
+    filterset_class = filters.RegionFilterSet
+    search_fields = ["name", "short_name", "code"]
+    ordering = ["path"]
+
+
+class PropertyCompanyViewSet(RegistryViewSet):
+    model = PropertyCompany
+    icon = "group"
+    menu_order = 200
+    form_class = forms.PropertyCompanyForm
+    list_display = [
+        "name",
+        "credit_code",
+        Column("region", label=_("注册地")),
+        "contact_phone",
+        "address",
+    ]
+    list_select_related = ("region",)
+    search_fields = ["name", "credit_code", "address"]
+    ordering = ["name"]
+
+
+class CompoundViewSet(RegistryViewSet):
+    model = Compound
+    icon = "home"
+    add_to_reference_index = True
+    menu_order = 300
+    form_class = forms.CompoundForm
+    list_display = [
+        "name",
+        Column("street", label=_("街道/乡镇"), accessor="region.parent"),
+        Column("region", label=_("所属社区"), sort_key="region_path"),
+        Column("property_company", label=_("物业服务企业")),
+        BooleanColumn("is_red_property", label=_("红色物业")),
+        "address",
+    ]
+    list_select_related = ("region__parent", "property_company")
+    filterset_class = filters.CompoundFilterSet
+    search_fields = ["name", "address"]
+    ordering = ["region_path", "name"]
+
+
+class BuildingViewSet(RegistryViewSet):
+    model = Building
+    icon = "table"
+    menu_order = 400
+    form_class = forms.BuildingForm
+    list_display = [
+        Column("name", label=_("楼栋"), accessor="name", sort_key="name"),
+        Column("compound", label=_("小区"), sort_key="compound__name"),
+        "floors",
+    ]
+    list_select_related = ("compound",)
+    filterset_class = filters.BuildingFilterSet
+    search_fields = ["name", "compound__name"]
+    ordering = ["compound__name", "name"]
+
+
+class UnitViewSet(RegistryViewSet):
+    model = Unit
+    icon = "doc-full"
+    menu_order = 500
+    form_class = forms.UnitForm
+    list_display = [
+        Column("room", label=_("房号"), accessor="__str__", sort_key="room"),
+        Column("compound", label=_("小区"), sort_key="compound__name"),
+        Column("building", label=_("楼栋"), accessor="building.name"),
+        "exclusive_area",
+        "area_source",
+    ]
+    list_select_related = ("building", "compound")
+    filterset_class = filters.UnitFilterSet
+    search_fields = ["room", "entrance", "building__name", "compound__name", "compound__address"]
+    ordering = ["compound__name", "building__name", "entrance", "room"]
+
+
+class OwnerIndexView(ScopedIndexView):
+    """Owners are found by name (contains) or by the *full* ID number only: partial
+    matches on ID numbers would let a user without the identity permission probe them."""
+
+    def search_queryset(self, queryset: QuerySet) -> QuerySet:
+        if not self.is_searching:
+            return queryset
+        query = self.search_query.strip()
+        condition = Q(name__icontains=query)
+        if len(query) == ID_NUMBER_LENGTH:
+            condition |= Q(id_number=normalize_id_number(query))
+        return queryset.filter(condition)
+
+
+class OwnerInspectView(ScopedInspectView):
+    """Masks identity fields and lists the units the owner holds in the viewer's scope."""
+
+    def get_id_number_display_value(self) -> str:
+        if forms.can_view_identity(self.request.user):
+            return self.object.id_number
+        return mask_id_number(self.object.id_number)
+
+    def get_phone_display_value(self) -> str:
+        if not self.object.phone or forms.can_view_identity(self.request.user):
+            return self.object.phone
+        return mask_phone(self.object.phone)
+
+    def get_units_display_value(self) -> str:
+        holdings = scope_queryset(
+            self.object.ownerships.select_related("unit__building", "compound"),
+            self.request.user,
+        )
+        return "；".join(forms.unit_label(o.unit) for o in holdings) or "-"
+
+    def get_field_label(self, field_name, field):
+        if field_name == "units":
+            return _("持有房屋")
+        return super().get_field_label(field_name, field)
+
+
+class OwnerViewSet(RegistryViewSet):
+    model = Owner
+    icon = "user"
+    menu_order = 600
+    index_view_class = OwnerIndexView
+    inspect_view_class = OwnerInspectView
+    form_class = forms.OwnerForm
+    list_display = [
+        "name",
+        "kind",
+        MaskedColumn("id_number", mask_id_number, label=_("证件号码")),
+        MaskedColumn("phone", mask_phone, label=_("联系电话")),
+    ]
+    inspect_view_fields = ["kind", "name", "id_number", "phone", "units", "created_at"]
+    filterset_class = filters.OwnerFilterSet
+    search_fields = ["name"]  # see OwnerIndexView.search_queryset
+    ordering = ["name"]
+
+
+class OwnershipViewSet(RegistryViewSet):
+    model = Ownership
+    icon = "key"
+    menu_order = 700
+    form_class = forms.OwnershipForm
+    list_display = [
+        Column("owner", label=_("业主"), accessor="owner.name", sort_key="owner__name"),
+        MaskedColumn(
+            "owner_id_number", mask_id_number, label=_("证件号码"), accessor="owner.id_number"
+        ),
+        Column("unit", label=_("房屋"), accessor=ownership_unit_label),
+        BooleanColumn("is_registered", label=_("已办理产权登记")),
+    ]
+    list_select_related = ("owner", "unit__building", "compound")
+    filterset_class = filters.OwnershipFilterSet
+    search_fields = ["owner__name", "unit__room", "compound__name"]
+    ordering = ["compound__name", "unit__room"]
+
+
+class GridViewSet(RegistryViewSet):
+    model = Grid
+    icon = "crosshairs"
+    menu_order = 800
+    form_class = forms.GridForm
+    list_display = ["name", "code", Column("region", label=_("所属社区"), sort_key="region_path")]
+    list_select_related = ("region",)
+    filterset_class = filters.GridFilterSet
+    search_fields = ["name", "code"]
+    ordering = ["code"]
+
+
+class GridStaffViewSet(RegistryViewSet):
+    """Grid staff phones are public on the grid sign (DOMAIN 0.1), so they are not masked."""
+
+    model = GridStaff
+    icon = "group"
+    menu_order = 900
+    form_class = forms.GridStaffForm
+    list_display = [
+        "name",
+        "role",
+        Column("grid", label=_("网格"), sort_key="grid__code"),
+        "phone",
+        BooleanColumn("is_party_member", label=_("党员")),
+    ]
+    list_select_related = ("grid",)
+    filterset_class = filters.GridStaffFilterSet
+    search_fields = ["name", "phone", "grid__name"]
+    ordering = ["grid__code", "role", "name"]
+
+
+class DepartmentViewSet(RegistryViewSet):
+    model = Department
+    icon = "clipboard-list"
+    menu_order = 1000
+    form_class = forms.DepartmentForm
+    list_display = ["name", "kind", Column("region", label=_("所属区域"), sort_key="region_path")]
+    list_select_related = ("region",)
+    search_fields = ["name"]
+    ordering = ["region_path", "kind"]
+
+
+class RegistryViewSetGroup(ModelViewSetGroup):
+    menu_label = _("基础信息")
+    menu_icon = "home"
+    menu_order = 200
+    items = (
+        RegionViewSet(),
+        PropertyCompanyViewSet(),
+        CompoundViewSet(),
+        BuildingViewSet(),
+        UnitViewSet(),
+        OwnerViewSet(),
+        OwnershipViewSet(),
+        GridViewSet(),
+        GridStaffViewSet(),
+        DepartmentViewSet(),
+    )
+
+
+class JurisdictionPanel(Component):
+    """Dashboard panel: where the officer works and how much is in it. Costs the same
+    few queries (names of granted regions and compounds, three counts) for any size."""
+
+    name = "jurisdiction"
+    template_name = "estates/admin/jurisdiction_panel.html"
+    order = 50
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        view = jurisdiction_of(self.user, VIEW)
+        manage = jurisdiction_of(self.user, MANAGE)
+        grants = []
+        if not view.everything:
+            regions = Region.objects.filter(path__in=view.paths).only("name", "level", "path")
+            compounds = Compound.objects.filter(pk__in=view.compound_ids).only("name")
+            grants = [
+                {
+                    "name": region.name,
+                    "kind": region.get_level_display(),
+                    "manage": manage.covers_path(region.path),
+                }
+                for region in regions
+            ] + [
+                {
+                    "name": compound.name,
+                    "kind": Compound._meta.verbose_name,
+                    "manage": compound.pk in manage.compound_ids,
+                }
+                for compound in compounds
+            ]
+        return {
+            "everything": view.everything,
+            "is_empty": view.is_empty,
+            "grants": grants,
+            "counts": [
+                (Compound._meta.verbose_name, scope_queryset(Compound.objects, self.user).count()),
+                (_("房屋"), scope_queryset(Unit.objects, self.user).count()),
+                (Owner._meta.verbose_name, scope_queryset(Owner.objects, self.user).count()),
+            ]
+            if not view.is_empty
+            else [],
+        }

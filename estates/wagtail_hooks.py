@@ -1,0 +1,23 @@
+"""Registration only: permission policies, the "基础信息" menu group, the dashboard panel."""
+
+from importlib.util import find_spec
+
+from wagtail import hooks
+
+from . import permissions  # noqa: F401  (registers policies before any viewset asks)
+from .viewsets import JurisdictionPanel, RegistryViewSetGroup
+
+# The spreadsheet import registers its own views; only a missing module is tolerated,
+# an import error inside it still surfaces.
+if find_spec("estates.import_hooks") is not None:
+    from . import import_hooks  # noqa: F401
+
+
+@hooks.register("register_admin_viewset")
+def register_registry_viewsets():
+    return RegistryViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_jurisdiction_panel(request, panels):
+    panels.insert(0, JurisdictionPanel(request.user))
