@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from estates.models import Building, Compound, Grid, GridStaff, PropertyCompany, Region, Unit
+from estates.signals import registry_bulk_changed
 
 from .caching import registry_changed
 
@@ -17,6 +18,7 @@ def connect() -> None:
         uid = f"cms.portal.{model.__name__}"
         post_save.connect(registry_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(registry_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    registry_bulk_changed.connect(registry_changed, dispatch_uid="cms.portal.bulk")
     m2m_changed.connect(
         registry_changed, sender=Grid.buildings.through, dispatch_uid="cms.portal.grid_buildings"
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from .choices import AreaSource
 from .models import Building, Compound, Owner, Ownership, Unit
+from .signals import registry_bulk_changed
 
 BATCH = 2000
 IN_CHUNK = 5000  # well under SQLite's bound-parameter limit
@@ -319,4 +320,6 @@ def registry_rows_apply(
             values.append((*pair, unit_compound[u], plan.unit_values[u][1] == register))
         bulk_insert(Ownership, ["owner_id", "unit_id", "compound_id", "is_registered"], values)
         counts.ownerships_created = len(values)
+        # Public pages cache what they read; tell them once the rows are visible.
+        transaction.on_commit(lambda: registry_bulk_changed.send(sender=__name__, counts=counts))
     return counts

@@ -328,7 +328,17 @@ class Grid(RegionPathMixin, models.Model):
         verbose_name_plural = _("网格")
         ordering = ["code"]
 
-    jurisdiction_fields = ("region_path", None)
+    @classmethod
+    def jurisdiction_q(cls, jurisdiction) -> models.Q:
+        """A grid is in scope through its community, or through a granted compound whose
+        buildings it covers (committee members and company staff see their grid)."""
+        condition = jurisdiction.q("region_path", None)
+        if jurisdiction.compound_ids:
+            covering = cls.buildings.through.objects.filter(
+                building__compound_id__in=sorted(jurisdiction.compound_ids)
+            ).values("grid_id")
+            condition |= models.Q(pk__in=covering)
+        return condition
 
     def __str__(self) -> str:
         return self.name
@@ -350,7 +360,9 @@ class GridStaff(models.Model):
         verbose_name_plural = _("网格工作人员")
         ordering = ["grid", "role", "name"]
 
-    jurisdiction_fields = ("grid__region_path", None)
+    @classmethod
+    def jurisdiction_q(cls, jurisdiction) -> models.Q:
+        return models.Q(grid__in=Grid.objects.filter(Grid.jurisdiction_q(jurisdiction)))
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.name}"

@@ -56,9 +56,19 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "propertycompany": {"view"},
     },
     "department_reviewer": {"compound": {"view"}},
-    # Grids belong to a community, so a compound grant does not reach them.
-    "committee_member": {"compound": {"view"}, "unit": {"view"}, "owner": {"view"}},
-    "company_staff": {"compound": {"view"}, "unit": {"view"}, "propertycompany": {"view"}},
+    # A compound grant reaches the grid covering the compound's buildings, read only.
+    "committee_member": {
+        "compound": {"view"},
+        "unit": {"view"},
+        "owner": {"view"},
+        "grid": {"view"},
+    },
+    "company_staff": {
+        "compound": {"view"},
+        "unit": {"view"},
+        "propertycompany": {"view"},
+        "grid": {"view"},
+    },
 }
 
 
