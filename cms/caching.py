@@ -22,7 +22,6 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
 GENERATION_KEY = "portal:generation"
-PAGE_TTL = 600  # seconds
 CSRF_PLACEHOLDER = "__PORTAL_CSRF_TOKEN__"
 CACHE_HEADER = "X-Portal-Cache"
 # Only these query parameters make distinct pages; other ones bypass the cache, so junk
@@ -54,6 +53,28 @@ def registry_changed(**kwargs) -> None:
             pass
 
 
+RESTRICTIONS_KEY = "portal:view-restrictions:{}"
+
+
+def cached_view_restrictions(page, load):
+    """A page's view restrictions, kept in the cache until a restriction changes
+    (cms.signals drops the key): Wagtail would otherwise query them on every request."""
+    key = RESTRICTIONS_KEY.format(page.pk)
+    restrictions = cache.get(key)
+    if restrictions is None:
+        restrictions = list(load())
+        cache.set(key, restrictions, None)
+    return restrictions
+
+
+def view_restrictions_changed(**kwargs) -> None:
+    from wagtail.models import Page
+
+    cache.delete_many(
+        [RESTRICTIONS_KEY.format(pk) for pk in Page.objects.values_list("pk", flat=True)]
+    )
+
+
 def mark_portal_response(response: HttpResponse) -> HttpResponse:
     """Flag a portal view's response as cacheable for anonymous visitors."""
     response.portal_page = True
@@ -69,7 +90,8 @@ def page_cache_key(request: HttpRequest, generation: int) -> str:
 def is_cacheable_request(request: HttpRequest) -> bool:
     """Anonymous GETs of portal paths; a session cookie may mean a signed-in user."""
     return (
-        request.method in ("GET", "HEAD")
+        settings.PORTAL_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
         and not request.path.startswith(EXCLUDED_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CACHED_PARAMS.issuperset(request.GET.keys())
@@ -106,7 +128,7 @@ class PortalCacheMiddleware:
         if not getattr(response, "portal_page", False):
             return response
         if cacheable and response.status_code == 200:
-            cache.set(key, response.content, PAGE_TTL)
+            cache.set(key, response.content, settings.PORTAL_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"
         response.content = _with_token(request, response.content)
         return response

@@ -13,10 +13,12 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageViewRestriction, Site
 
+from committees.selectors.committees import committee_public_for, compound_public_flags
+from committees.selectors.elections import published_candidates_for
 from estates import selectors
 from estates.choices import RegionLevel
 
-from .caching import mark_portal_response
+from .caching import cached_view_restrictions, mark_portal_response
 
 SEARCH_PAGE_SIZE = 20
 COMPOUND_PAGE_SIZE = 50
@@ -54,7 +56,9 @@ class PortalHomePage(RoutablePageMixin, Page):
         prefixes = [
             self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)
         ]
-        return PageViewRestriction.objects.filter(page__path__in=prefixes)
+        return cached_view_restrictions(
+            self, lambda: PageViewRestriction.objects.filter(page__path__in=prefixes)
+        )
 
     def _base_url(self, request: HttpRequest) -> str:
         """The portal is normally the site root: its URL is the script prefix, known without
@@ -100,7 +104,7 @@ class PortalHomePage(RoutablePageMixin, Page):
 
     @path("c/<int:pk>/", name="compound")
     def compound(self, request: HttpRequest, pk: int) -> HttpResponse:
-        compound = selectors.compound_get_public(pk=pk)
+        compound = selectors.compound_get_public(pk=pk, annotations=compound_public_flags())
         if compound is None:
             raise Http404
         return self._render(
@@ -109,6 +113,12 @@ class PortalHomePage(RoutablePageMixin, Page):
             compound=compound,
             breadcrumbs=selectors.compound_breadcrumbs(compound),
             grids=selectors.grid_staff_for_compound(compound=compound),
+            committee_public=(
+                committee_public_for(compound) if compound.has_active_committee else None
+            ),
+            candidates=(
+                published_candidates_for(compound) if compound.has_published_election else []
+            ),
         )
 
     @path("search/", name="search")

@@ -8,13 +8,28 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from estates.models import Building, Compound, Grid, GridStaff, PropertyCompany, Region, Unit
 from estates.signals import registry_bulk_changed
 
-from .caching import registry_changed
+from .caching import registry_changed, view_restrictions_changed
 
 WATCHED_MODELS = (Region, Compound, Building, Unit, Grid, GridStaff, PropertyCompany)
 
 
 def connect() -> None:
     for model in WATCHED_MODELS:
+        uid = f"cms.portal.{model.__name__}"
+        post_save.connect(registry_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(registry_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    from wagtail.models import PageViewRestriction
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            view_restrictions_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"cms.portal.restrictions.{signal is post_save}",
+        )
+    # Committees and published candidate lists appear on compound pages.
+    from committees.models import Candidate, Committee, CommitteeMember, Election, PartyBranch, Term
+
+    for model in (Committee, Term, CommitteeMember, PartyBranch, Election, Candidate):
         uid = f"cms.portal.{model.__name__}"
         post_save.connect(registry_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(registry_changed, sender=model, dispatch_uid=f"{uid}.delete")

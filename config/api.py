@@ -4,6 +4,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from committees.api import router as committees_router
 from committees.review_api import router as review_router
 from estates.api import public, registry
 
@@ -24,3 +25,4 @@ api = NinjaAPI(
 api.add_router("/public/", public)
 api.add_router("/registry/", registry)
 api.add_router("/registry/", review_router)
+api.add_router("/registry/committees/", committees_router)

@@ -164,12 +164,14 @@ def _with_stats(compounds: QuerySet[Compound]) -> QuerySet[Compound]:
     )
 
 
-def compound_get_public(*, pk: int) -> Compound | None:
-    """One compound with breadcrumbs, company, photo and statistics in one query."""
+def compound_get_public(*, pk: int, annotations: dict | None = None) -> Compound | None:
+    """One compound with breadcrumbs, company, photo and statistics in one query.
+    ``annotations`` lets later apps add flags (e.g. has a committee) to the same query."""
     return (
         _with_stats(
             Compound.objects.select_related(COMPOUND_REGION_CHAIN, "property_company", "photo")
         )
+        .annotate(**(annotations or {}))
         .filter(pk=pk)
         .first()
     )

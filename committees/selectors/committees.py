@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from common.jurisdiction import VIEW, scope_queryset
 from estates.models import Compound
@@ -106,44 +106,76 @@ POSITION_ORDER = {
 }
 
 
+def compound_public_flags() -> dict:
+    """Annotations for the public compound query: whether there is anything to show, so
+    compounds without a committee or a published election cost no further queries."""
+    from ..choices import ElectionStatus
+    from ..models import Election
+
+    return {
+        "has_active_committee": Exists(
+            Committee.objects.filter(compound=OuterRef("pk"), is_active=True)
+        ),
+        "has_published_election": Exists(
+            Election.objects.filter(compound=OuterRef("pk"), status=ElectionStatus.PUBLISHED)
+        ),
+    }
+
+
 def committee_public_for(compound: Compound, *, today: date | None = None) -> dict | None:
     """What the public compound page shows about its active committee: kind, current term,
     members with positions, party branch, filing date. Names only: no phones or ID
-    numbers. Four queries; None when the compound has no active committee."""
-    committee = (
-        Committee.objects.filter(compound=compound, is_active=True)
-        .prefetch_related(
-            Prefetch(
-                "terms",
-                queryset=Term.objects.filter(latest_term_q()).prefetch_related(
-                    Prefetch(
-                        "members",
-                        queryset=CommitteeMember.objects.filter(left_on__isnull=True).only(
-                            "term_id", "name", "position", "reserve_order", "party_status"
-                        ),
-                        to_attr="current_members",
-                    )
-                ),
-                to_attr="current_terms",
-            ),
-            Prefetch(
-                "party_branches",
-                queryset=PartyBranch.objects.filter(
-                    dissolved_on__isnull=True, kind__in=COMMITTEE_BRANCH_KINDS
-                ).only("committee_id", "name", "kind", "secretary"),
-                to_attr="open_branches",
-            ),
+    numbers. One query (the members of the latest term, carrying their term, committee
+    and open branch); a second only for a committee without serving members."""
+    open_branches = PartyBranch.objects.filter(
+        committee=OuterRef("term__committee_id"),
+        dissolved_on__isnull=True,
+        kind__in=COMMITTEE_BRANCH_KINDS,
+    ).order_by("founded_on")
+    members = list(
+        CommitteeMember.objects.filter(
+            term__committee__compound=compound,
+            term__committee__is_active=True,
+            left_on__isnull=True,
         )
-        .first()
+        .filter(Exists(Term.objects.filter(pk=OuterRef("term_id")).filter(latest_term_q())))
+        .select_related("term__committee")
+        .annotate(
+            branch_name=Subquery(open_branches.values("name")[:1]),
+            branch_kind=Subquery(open_branches.values("kind")[:1]),
+            branch_secretary=Subquery(open_branches.values("secretary")[:1]),
+        )
+        .only(
+            "name",
+            "position",
+            "reserve_order",
+            "party_status",
+            "term__number",
+            "term__starts_on",
+            "term__ends_on",
+            "term__filed_on",
+            "term__committee__kind",
+            "term__committee__set_size",
+            "term__committee__formed_on",
+        )
     )
-    if committee is None:
-        return None
-    term = committee.current_terms[0] if committee.current_terms else None
-    members = sorted(
-        term.current_members if term else [],
-        key=lambda m: (POSITION_ORDER.get(m.position, 9), m.reserve_order or 0, m.name),
-    )
-    branch = committee.open_branches[0] if committee.open_branches else None
+    if members:
+        term = members[0].term
+        committee = term.committee
+        first = members[0]
+        branch = (
+            PartyBranch(
+                name=first.branch_name, kind=first.branch_kind, secretary=first.branch_secretary
+            )
+            if first.branch_name
+            else None
+        )
+    else:
+        committee = Committee.objects.filter(compound=compound, is_active=True).first()
+        if committee is None:
+            return None
+        term, branch = None, None
+    members.sort(key=lambda m: (POSITION_ORDER.get(m.position, 9), m.reserve_order or 0, m.name))
     return {
         "kind": committee.kind,
         "kind_label": committee.get_kind_display(),

@@ -138,7 +138,14 @@ _CACHE_BACKENDS = {
     },
     "dummy": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
-CACHES = {"default": _CACHE_BACKENDS[os.environ.get("CACHE_BACKEND", "locmem")]}
+CACHES = {
+    "default": _CACHE_BACKENDS[os.environ.get("CACHE_BACKEND", "locmem")],
+    # Wagtail keeps image renditions here, so a page with a photo costs no extra query.
+    "renditions": _CACHE_BACKENDS[os.environ.get("CACHE_BACKEND", "locmem")],
+}
+# Whole public pages are cached this long for anonymous visitors (0 turns it off); any
+# registry change drops them at once (cms.caching).
+PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "600"))
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Registry imports larger than this are refused before parsing.
