@@ -17,10 +17,16 @@ def ensure_portal():
     the portal in place (no delete, so it also works inside a migration, before the
     tables of apps that reference pages exist).
     """
-    from wagtail.models import Page, Site
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page, Site
 
     from .models import PortalHomePage
 
+    # A flushed database has lost Wagtail's default locale too.
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
     portal = PortalHomePage.objects.first()
     if portal is None:
         plain = ContentType.objects.get_for_model(Page)

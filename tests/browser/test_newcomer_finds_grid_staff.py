@@ -28,7 +28,7 @@ def test_newcomer_drills_down_to_compound_and_reads_grid_staff(
     page.goto(live_server.url + "/")
     shoot("01-home")
     assert axe_violations() == []
-    page.get_by_role("link", name="文山州").first.click()
+    page.get_by_role("link", name=site_data.prefecture.name).first.click()
     page.get_by_role("link", name="文山市").first.click()
     page.get_by_role("link", name="开化街道").first.click()
     page.get_by_role("link", name=compound.region.name).first.click()
