@@ -156,7 +156,7 @@ def page_paths() -> dict[str, str]:
 def street_officer():
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.get(username="street")
+    return get_user_model().objects.get(username="jiedao")
 
 
 def query_counts(label: str) -> dict[str, int]:
