@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
+
 from estates.models import Region
 from estates.stats import statistic
 
@@ -12,7 +14,17 @@ from .models import Candidate, CandidateReview
 
 @statistic("candidate_reviews")
 def candidate_reviews_count(region: Region) -> int:
-    """Department reviews sent (person-times): one per candidate and department."""
+    """Candidates put through the joint review, by person-time (DOMAIN 0.5): a person
+    standing in two elections counts twice, once per candidacy."""
+    sent = CandidateReview.objects.filter(candidate=OuterRef("pk"), source=ReviewSource.DEPARTMENT)
+    return Candidate.objects.filter(
+        Exists(sent), compound__region_path__startswith=region.path
+    ).count()
+
+
+@statistic("department_reviews")
+def department_reviews_count(region: Region) -> int:
+    """Answers asked of departments: one per candidate and reviewing department."""
     return CandidateReview.objects.filter(
         compound__region_path__startswith=region.path, source=ReviewSource.DEPARTMENT
     ).count()

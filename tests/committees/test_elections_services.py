@@ -309,8 +309,11 @@ def test_publish_only_when_all_concluded_and_list_excludes_failed(v):
 
 def test_statistics_count_reviews_and_failures(tree, v):
     start(v)
-    figures = stats.governance_stats(tree.prefecture, ["candidate_reviews", "candidates_failed"])
-    assert figures == {"candidate_reviews": 12, "candidates_failed": 0}
+    figures = stats.governance_stats(
+        tree.prefecture, ["candidate_reviews", "department_reviews", "candidates_failed"]
+    )
+    # Three candidates (person-times) vetted by four departments each.
+    assert figures == {"candidate_reviews": 3, "department_reviews": 12, "candidates_failed": 0}
     assert stats.governance_stats(tree.streets[1], ["candidate_reviews"]) == {
         "candidate_reviews": 0
     }

@@ -1,0 +1,245 @@
+"""The committees of the demo seed (committees.demo): the 文山州 figures of DOMAIN 0.5,
+valid committees (DOMAIN 3.1, 4.1, 7.2), branches where DOMAIN 8.1 puts them, the joint
+review's verdicts (DOMAIN §9, E12), the alarm cases and the live elections."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Count, Q
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from committees.choices import (
+    BranchKind,
+    CandidateStatus,
+    CommitteeKind,
+    ElectionStatus,
+    FindingCategory,
+    PartyStatus,
+    Position,
+    ReviewSource,
+    ReviewStatus,
+)
+from committees.models import (
+    Candidate,
+    CandidateReview,
+    Committee,
+    CommitteeMember,
+    Election,
+    PartyBranch,
+    Term,
+)
+from committees.selectors.alarms import AlarmKind, alarms_for
+from committees.selectors.committees import latest_term_q
+from estates.choices import DepartmentKind
+from estates.models import Compound, Department, Ownership, Region
+
+pytestmark = pytest.mark.django_db
+
+BODIES = (Committee, Term, CommitteeMember, Election, Candidate, CandidateReview, PartyBranch)
+
+
+def stats_json(capsys) -> dict:
+    capsys.readouterr()
+    call_command("governance_stats", region="文山州", format="json")
+    return json.loads(capsys.readouterr().out)
+
+
+def current_terms():
+    """Current terms of active committees with their serving and formal registered
+    members (DOMAIN 8.1 counts formal members registered in the community)."""
+    serving = Q(members__left_on__isnull=True) & ~Q(members__position=Position.RESERVE)
+    formal = serving & Q(
+        members__party_status=PartyStatus.FORMAL, members__party_registered_in_community=True
+    )
+    return (
+        Term.objects.filter(committee__is_active=True)
+        .filter(latest_term_q())
+        .select_related("committee")
+        .annotate(
+            serving=Count("members", filter=serving, distinct=True),
+            owner_seats=Count(
+                "members", filter=serving & Q(members__owner__isnull=False), distinct=True
+            ),
+            formal=Count("members", filter=formal, distinct=True),
+        )
+    )
+
+
+def check_committees(wenshan: Region, below_half: set[int]) -> None:
+    compounds = Compound.objects.filter(region_path__startswith=wenshan.path).annotate(
+        active=Count("committees", filter=Q(committees__is_active=True))
+    )
+    assert compounds.count() == 873
+    assert set(compounds.values_list("active", flat=True)) == {1}
+    for term in current_terms():
+        committee = term.committee
+        if committee.kind == CommitteeKind.OWNERS:  # DOMAIN 3.1: 5–11, odd
+            assert committee.set_size % 2 == 1 and 5 <= committee.set_size <= 11
+            assert term.owner_seats == term.serving  # DOMAIN 4.1
+        else:  # DOMAIN 7.2: odd, at least 7, owners at least half
+            assert committee.set_size % 2 == 1 and committee.set_size >= 7
+            assert term.owner_seats * 2 >= committee.set_size
+        if committee.pk in below_half:
+            assert term.serving * 2 < committee.set_size
+        else:
+            assert term.serving == committee.set_size
+        assert term.elected_on <= timezone.localdate() < term.ends_on
+    # Every member who holds an owner seat owns a unit in the compound (DOMAIN 4.1).
+    holdings = set(Ownership.objects.values_list("owner_id", "compound_id"))
+    seats = CommitteeMember.objects.filter(owner__isnull=False).values_list(
+        "owner_id", "compound_id"
+    )
+    assert seats.exists() and all(pair in holdings for pair in seats)
+    assert not CommitteeMember.objects.filter(
+        term__committee__kind=CommitteeKind.OWNERS, owner__isnull=True
+    ).exists()
+    # Only formal members can be registered; probationary members exist (E9).
+    assert (
+        not CommitteeMember.objects.filter(party_registered_in_community=True)
+        .exclude(party_status=PartyStatus.FORMAL)
+        .exists()
+    )
+    assert CommitteeMember.objects.filter(party_status=PartyStatus.PROBATIONARY).exists()
+
+
+def check_branches(figures: dict, missing: set[int]) -> None:
+    """DOMAIN 8.1: own branch exactly where ≥3 formal members are registered in the
+    community (but for the committees the E9 alarm shows); joint branches only for
+    committees with fewer but some formal members."""
+    formal = {t.committee_id: t.formal for t in current_terms()}
+    own = Counter(
+        PartyBranch.objects.filter(kind=BranchKind.COMMITTEE).values_list("committee_id", flat=True)
+    )
+    needing = {pk for pk, n in formal.items() if n >= 3}
+    assert 1 <= len(missing) <= 2 and missing <= needing
+    assert set(own) == needing - missing and set(own.values()) == {1}
+    for branch in PartyBranch.objects.filter(kind=BranchKind.COMMITTEE):
+        assert branch.member_count == formal[branch.committee_id] <= 50
+    joint = PartyBranch.objects.filter(kind=BranchKind.JOINT, committee__isnull=False)
+    assert joint.exists()
+    assert all(1 <= formal[b.committee_id] < 3 and b.member_count >= 3 for b in joint)
+    assert figures["committee_party_branches"] == len(own) + joint.count()
+
+
+def check_reviews(figures: dict) -> None:
+    """DOMAIN §9, E12: one review per county department; any failure fails; flags
+    (fee arrears among them) never do."""
+    assert figures["candidate_reviews"] >= 6000
+    held = Candidate.objects.filter(election__status=ElectionStatus.HELD)
+    total = held.count()
+    assert 0 < figures["candidates_failed"] < total * 0.1
+    departments = Counter(
+        CandidateReview.objects.filter(
+            source=ReviewSource.DEPARTMENT, candidate__election__status=ElectionStatus.HELD
+        ).values_list("candidate_id", flat=True)
+    )
+    assert set(departments.values()) == {6} and len(departments) == total
+    reviews = defaultdict(set)
+    for candidate_id, status in CandidateReview.objects.values_list("candidate_id", "status"):
+        reviews[candidate_id].add(status)
+    for candidate_id, status in held.values_list("pk", "status"):
+        failed = ReviewStatus.FAILED in reviews[candidate_id]
+        assert failed == (status == CandidateStatus.FAILED)
+    arrears = CandidateReview.objects.filter(category=FindingCategory.FEE_ARREARS)
+    assert arrears.exists()
+    assert set(arrears.values_list("status", flat=True)) == {ReviewStatus.FLAGGED}
+    assert arrears.filter(candidate__status=CandidateStatus.PASSED).exists()
+    # Every term's election: the elected owners are passed candidates of it.
+    for election in Election.objects.filter(status=ElectionStatus.HELD)[:50]:
+        term = Term.objects.get(compound=election.compound, elected_on=election.held_on)
+        elected = set(term.members.filter(owner__isnull=False).values_list("owner_id", flat=True))
+        passed = set(
+            election.candidates.filter(status=CandidateStatus.PASSED).values_list(
+                "owner_id", flat=True
+            )
+        )
+        assert elected <= passed and len(passed) >= election.seats
+
+
+def check_live() -> None:
+    """One election in vetting, the demo reviewer's police reviews pending; one with the
+    vetted list published; both through the workflows (audit log)."""
+    shencha = get_user_model().objects.get(username="shencha")
+    vetting = Election.objects.get(status=ElectionStatus.VETTING)
+    pending = CandidateReview.objects.filter(
+        candidate__election=vetting,
+        status=ReviewStatus.PENDING,
+        department__members__user=shencha,
+    )
+    assert pending.count() == vetting.candidates.count() >= vetting.seats
+    published = Election.objects.get(status=ElectionStatus.PUBLISHED)
+    statuses = Counter(published.candidates.values_list("status", flat=True))
+    assert statuses[CandidateStatus.FAILED] == 1
+    assert statuses[CandidateStatus.PASSED] >= published.seats
+    for election in (vetting, published):
+        assert election.compound.region.parent.name == "开化街道"
+        assert (
+            ModelLogEntry.objects.for_instance(election)
+            .filter(action="committees.election.start_vetting")
+            .exists()
+        )
+        # 换届 before the term ends (DOMAIN 3.8): no "term ending" alarm for it.
+        assert election.committee.is_active and election.term_number >= 2
+
+
+def test_full_seed_gives_the_wenshan_committee_figures(capsys):
+    started = time.monotonic()
+    call_command("seed_demo")
+    elapsed = time.monotonic() - started
+    out = capsys.readouterr().out
+    assert "owners_committees" in out  # the figures are printed at the end
+    figures = stats_json(capsys)
+    assert figures["owners_committees"] == 768
+    assert figures["property_management_committees"] == 105
+    assert figures["red_property_compounds"] == 11
+    assert elapsed < 120
+
+    wenshan = Region.objects.get(code="532600")
+    admin = get_user_model().objects.get(username="admin")
+    alarms = alarms_for(admin, timezone.localdate())
+    kinds = Counter(a.kind for a in alarms)
+    for kind in (
+        AlarmKind.TERM_ENDING,
+        AlarmKind.FILING_OVERDUE,
+        AlarmKind.BELOW_HALF,
+        AlarmKind.BRANCH_MISSING,
+    ):
+        assert 1 <= kinds[kind] <= 40, kind
+    below_half = {a.committee.pk for a in alarms if a.kind == AlarmKind.BELOW_HALF}
+    missing = {a.committee.pk for a in alarms if a.kind == AlarmKind.BRANCH_MISSING}
+    check_committees(wenshan, below_half)
+    check_branches(figures, missing)
+    check_reviews(figures)
+    check_live()
+    # DOMAIN 8.4: each 红色物业 compound's company has a branch, joint branch or instructor.
+    red_companies = set(
+        Compound.objects.filter(is_red_property=True).values_list("property_company_id", flat=True)
+    )
+    covered = set(
+        PartyBranch.objects.filter(
+            committee__isnull=True,
+            kind__in=[BranchKind.COMPANY, BranchKind.JOINT, BranchKind.INSTRUCTOR],
+        ).values_list("property_company_id", flat=True)
+    )
+    assert red_companies and red_companies <= covered
+    # Six reviewing departments per county (DOMAIN §9 table, 综合执法 with housing).
+    assert Department.objects.filter(kind=DepartmentKind.ENFORCEMENT).count() == 8
+
+
+def test_small_seed_is_idempotent_and_has_the_live_elections(capsys):
+    call_command("seed_demo", compounds=12)
+    counts = {model: model.objects.count() for model in BODIES}
+    assert Committee.objects.filter(is_active=True).count() == 12
+    assert {e.status for e in Election.objects.exclude(status=ElectionStatus.HELD)} == {
+        ElectionStatus.VETTING,
+        ElectionStatus.PUBLISHED,
+    }
+    call_command("seed_demo", compounds=12)
+    assert {model: model.objects.count() for model in BODIES} == counts
