@@ -9,6 +9,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import get_script_prefix
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageViewRestriction, Site
@@ -48,7 +49,7 @@ class PortalHomePage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("门户首页")
-        verbose_name_plural = _("门户首页")
+        verbose_name_plural = pgettext_lazy("复数", "门户首页")
 
     def get_view_restrictions(self):
         """Restrictions on this page or its ancestors in one query (Wagtail's default takes

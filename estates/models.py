@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from common.models import TimeStampedModel
@@ -56,7 +57,7 @@ class Region(models.Model):
     class Meta:
         indexes = [path_index("region", "path")]
         verbose_name = _("行政区域")
-        verbose_name_plural = _("行政区域")
+        verbose_name_plural = pgettext_lazy("复数", "行政区域")
         ordering = ["path"]
         permissions = [
             ("view_jurisdiction", _("查看辖区")),
@@ -101,7 +102,7 @@ class PropertyCompany(RegionPathMixin, TimeStampedModel):
     class Meta:
         indexes = [path_index("company")]
         verbose_name = _("物业服务企业")
-        verbose_name_plural = _("物业服务企业")
+        verbose_name_plural = pgettext_lazy("复数", "物业服务企业")
         ordering = ["name"]
 
     @classmethod
@@ -152,7 +153,7 @@ class Compound(RegionPathMixin, TimeStampedModel):
     class Meta:
         indexes = [path_index("compound")]
         verbose_name = _("小区")
-        verbose_name_plural = _("小区")
+        verbose_name_plural = pgettext_lazy("复数", "小区")
         ordering = ["region_path", "name"]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="compound_unique_name")
@@ -177,7 +178,7 @@ class Building(models.Model):
 
     class Meta:
         verbose_name = _("楼栋")
-        verbose_name_plural = _("楼栋")
+        verbose_name_plural = pgettext_lazy("复数", "楼栋")
         ordering = ["compound", "name"]
         constraints = [
             models.UniqueConstraint(fields=["compound", "name"], name="building_unique_name")
@@ -213,7 +214,7 @@ class Unit(models.Model):
 
     class Meta:
         verbose_name = _("房屋（专有部分）")
-        verbose_name_plural = _("房屋（专有部分）")
+        verbose_name_plural = pgettext_lazy("复数", "房屋（专有部分）")
         ordering = ["building", "entrance", "room"]
         constraints = [
             models.UniqueConstraint(
@@ -248,7 +249,7 @@ class Owner(TimeStampedModel):
 
     class Meta:
         verbose_name = _("业主")
-        verbose_name_plural = _("业主")
+        verbose_name_plural = pgettext_lazy("复数", "业主")
         ordering = ["name"]
         permissions = [("view_owner_identity", _("查看业主证件号码和电话"))]
 
@@ -296,7 +297,7 @@ class Ownership(models.Model):
 
     class Meta:
         verbose_name = _("产权")
-        verbose_name_plural = _("产权")
+        verbose_name_plural = pgettext_lazy("复数", "产权")
         constraints = [models.UniqueConstraint(fields=["owner", "unit"], name="ownership_unique")]
 
     jurisdiction_fields = ("compound__region_path", "compound_id")
@@ -325,7 +326,7 @@ class Grid(RegionPathMixin, models.Model):
     class Meta:
         indexes = [path_index("grid")]
         verbose_name = _("网格")
-        verbose_name_plural = _("网格")
+        verbose_name_plural = pgettext_lazy("复数", "网格")
         ordering = ["code"]
 
     @classmethod
@@ -357,7 +358,7 @@ class GridStaff(models.Model):
 
     class Meta:
         verbose_name = _("网格工作人员")
-        verbose_name_plural = _("网格工作人员")
+        verbose_name_plural = pgettext_lazy("复数", "网格工作人员")
         ordering = ["grid", "role", "name"]
 
     @classmethod
@@ -381,7 +382,7 @@ class Department(RegionPathMixin, models.Model):
     class Meta:
         indexes = [path_index("department")]
         verbose_name = _("职能部门")
-        verbose_name_plural = _("职能部门")
+        verbose_name_plural = pgettext_lazy("复数", "职能部门")
         ordering = ["region_path", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["region", "kind"], name="department_unique_kind")
@@ -403,7 +404,7 @@ class DepartmentMembership(models.Model):
 
     class Meta:
         verbose_name = _("部门人员")
-        verbose_name_plural = _("部门人员")
+        verbose_name_plural = pgettext_lazy("复数", "部门人员")
         constraints = [
             models.UniqueConstraint(fields=["user", "department"], name="department_member_unique")
         ]
@@ -471,7 +472,7 @@ class ImportJob(TimeStampedModel):
 
     class Meta:
         verbose_name = _("登记表导入")
-        verbose_name_plural = _("登记表导入")
+        verbose_name_plural = pgettext_lazy("复数", "登记表导入")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.models import TimeStampedModel
 from estates.models import Compound, Owner, PropertyCompany, Region, RegionPathMixin
@@ -43,7 +44,7 @@ class Committee(TimeStampedModel):
 
     class Meta:
         verbose_name = _("业委会/物委会")
-        verbose_name_plural = _("业委会/物委会")
+        verbose_name_plural = pgettext_lazy("复数", "业委会/物委会")
         ordering = ["compound", "-formed_on"]
         constraints = [
             models.UniqueConstraint(
@@ -79,7 +80,7 @@ class Term(TimeStampedModel):
 
     class Meta:
         verbose_name = _("任期")
-        verbose_name_plural = _("任期")
+        verbose_name_plural = pgettext_lazy("复数", "任期")
         ordering = ["committee", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["committee", "number"], name="term_unique_number"),
@@ -136,7 +137,7 @@ class CommitteeMember(TimeStampedModel):
 
     class Meta:
         verbose_name = _("委员")
-        verbose_name_plural = _("委员")
+        verbose_name_plural = pgettext_lazy("复数", "委员")
         ordering = ["term", "position", "reserve_order", "name"]
 
     def __str__(self) -> str:
@@ -184,7 +185,7 @@ class PartyBranch(TimeStampedModel):
 
     class Meta:
         verbose_name = _("党组织")
-        verbose_name_plural = _("党组织")
+        verbose_name_plural = pgettext_lazy("复数", "党组织")
         ordering = ["compound", "kind"]
 
     def __str__(self) -> str:
@@ -214,7 +215,7 @@ class Seal(TimeStampedModel):
 
     class Meta:
         verbose_name = _("印章")
-        verbose_name_plural = _("印章")
+        verbose_name_plural = pgettext_lazy("复数", "印章")
 
     def __str__(self) -> str:
         return self.name
@@ -243,7 +244,7 @@ class ArchiveRecord(TimeStampedModel):
 
     class Meta:
         verbose_name = _("档案")
-        verbose_name_plural = _("档案")
+        verbose_name_plural = pgettext_lazy("复数", "档案")
         ordering = ["committee", "-dated_on"]
 
     def __str__(self) -> str:
@@ -260,7 +261,7 @@ class CalendarDay(models.Model):
 
     class Meta:
         verbose_name = _("节假日与调休")
-        verbose_name_plural = _("节假日与调休")
+        verbose_name_plural = pgettext_lazy("复数", "节假日与调休")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -307,7 +308,7 @@ class RuleProfile(RegionPathMixin, models.Model):
 
     class Meta:
         verbose_name = _("地方规则")
-        verbose_name_plural = _("地方规则")
+        verbose_name_plural = pgettext_lazy("复数", "地方规则")
         ordering = ["region_path"]
 
     jurisdiction_fields = ("region_path", None)

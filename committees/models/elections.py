@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.models import TimeStampedModel
 from estates.choices import DepartmentKind
@@ -54,7 +55,7 @@ class Election(TimeStampedModel):
 
     class Meta:
         verbose_name = _("选举")
-        verbose_name_plural = _("选举")
+        verbose_name_plural = pgettext_lazy("复数", "选举")
         ordering = ["-started_on"]
         constraints = [
             models.UniqueConstraint(
@@ -109,7 +110,7 @@ class Candidate(TimeStampedModel):
 
     class Meta:
         verbose_name = _("候选人")
-        verbose_name_plural = _("候选人")
+        verbose_name_plural = pgettext_lazy("复数", "候选人")
         ordering = ["election", "name"]
         constraints = [
             models.UniqueConstraint(fields=["election", "owner"], name="candidate_unique_owner")
@@ -142,7 +143,7 @@ class ReviewCheck(models.Model):
 
     class Meta:
         verbose_name = _("联审事项")
-        verbose_name_plural = _("联审事项")
+        verbose_name_plural = pgettext_lazy("复数", "联审事项")
         ordering = ["region_path", "department_kind", "category"]
 
     def __str__(self) -> str:
@@ -193,7 +194,7 @@ class CandidateReview(TimeStampedModel):
 
     class Meta:
         verbose_name = _("联审意见")
-        verbose_name_plural = _("联审意见")
+        verbose_name_plural = pgettext_lazy("复数", "联审意见")
         ordering = ["candidate", "source", "department"]
         constraints = [
             models.UniqueConstraint(
