@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
@@ -25,9 +24,13 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from common.admin_mixins import ScopedEditView, ScopedInspectView, ScopedViewSetMixin
+from common.admin_mixins import (
+    AppModelViewSet,
+    ScopedEditView,
+    ScopedInspectView,
+)
 from common.validators import mask_id_number
 from estates.forms import can_view_identity
 from estates.viewsets import MaskedColumn
@@ -110,29 +113,10 @@ class CommitteeInspectView(ScopedInspectView):
         return context
 
 
-class BodiesViewSet(ScopedViewSetMixin, ModelViewSet):
-    """Shared settings; create and edit use different forms."""
-
-    add_to_admin_menu = False
+class BodiesViewSet(AppModelViewSet):
     add_view_class = ServiceCreateView
     edit_view_class = ServiceEditView
-    form_class = None
-    edit_form_class = None
-    list_per_page = 50
     inspect_view_fields_exclude = ["compound"]
-
-    @cached_property
-    def name(self) -> str:
-        return f"committees_{self.model_name}"
-
-    @cached_property
-    def url_prefix(self) -> str:
-        return f"committees/{self.model_name}"
-
-    def get_form_class(self, for_update: bool = False):
-        if for_update and self.edit_form_class is not None:
-            return self.edit_form_class
-        return self.form_class
 
 
 class PlainEditBodiesViewSet(BodiesViewSet):

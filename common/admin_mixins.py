@@ -13,8 +13,10 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from .jurisdiction import MANAGE, VIEW, jurisdiction_of, jurisdiction_q, scope_queryset
 
@@ -145,3 +147,26 @@ class ScopedViewSetMixin:
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(list_select_related=self.list_select_related, **kwargs)
+
+
+class AppModelViewSet(ScopedViewSetMixin, ModelViewSet):
+    """A scoped viewset named and routed under its app (``estates/compound/``), with
+    separate create and edit forms (``form_class``, ``edit_form_class``)."""
+
+    add_to_admin_menu = False
+    form_class = None
+    edit_form_class = None
+    list_per_page = 50
+
+    @cached_property
+    def name(self) -> str:
+        return f"{self.model._meta.app_label}_{self.model_name}"
+
+    @cached_property
+    def url_prefix(self) -> str:
+        return f"{self.model._meta.app_label}/{self.model_name}"
+
+    def get_form_class(self, for_update: bool = False):
+        if for_update and self.edit_form_class is not None:
+            return self.edit_form_class
+        return self.form_class

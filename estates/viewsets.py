@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from common.admin_mixins import ScopedIndexView, ScopedInspectView, ScopedViewSetMixin
+from common.admin_mixins import AppModelViewSet, ScopedIndexView, ScopedInspectView
 from common.jurisdiction import MANAGE, VIEW, jurisdiction_of, scope_queryset
 from common.validators import mask_id_number, mask_phone, normalize_id_number
 
@@ -60,30 +59,13 @@ def ownership_unit_label(ownership: Ownership) -> str:
     return f"{ownership.compound.name} {ownership.unit.building.name} {ownership.unit}"
 
 
-class RegistryViewSet(ScopedViewSetMixin, ModelViewSet):
-    """Shared settings: create and edit forms may differ (``edit_form_class``)."""
-
-    add_to_admin_menu = False
+class RegistryViewSet(AppModelViewSet):
     # Registry rows reference each other by the hundred thousand; tracking those in
     # Wagtail's reference index would only slow imports. Compounds keep it (photos).
     add_to_reference_index = False
     form_class: type[forms.ScopedForm] | None = None
     edit_form_class: type[forms.ScopedForm] | None = None
     inspect_view_fields_exclude = ["region_path", "path"]
-    list_per_page = 50
-
-    @cached_property
-    def name(self) -> str:
-        return f"estates_{self.model_name}"
-
-    @cached_property
-    def url_prefix(self) -> str:
-        return f"estates/{self.model_name}"
-
-    def get_form_class(self, for_update: bool = False):
-        if for_update and self.edit_form_class is not None:
-            return self.edit_form_class
-        return self.form_class
 
 
 class RegionViewSet(RegistryViewSet):
