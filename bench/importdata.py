@@ -14,6 +14,7 @@ from django.db import transaction
 from common.validators import id_number_check_char
 from estates import services
 from estates.choices import RegionLevel
+from estates.loading import bulk_insert
 from estates.models import Building, Compound, Owner, Ownership, Region, Unit
 
 HEADER = [
@@ -79,61 +80,77 @@ def _unique_id(i: int) -> str:
     import datetime
 
     birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=i // 1000)
-    first17 = f"532601{birth:%Y%m%d}{i % 1000:03d}"
+    first17 = f"110101{birth:%Y%m%d}{i % 1000:03d}"  # an area code no demo owner uses
     return first17 + id_number_check_char(first17)
 
 
 def raw_insert(path: Path, community_codes: list[str]) -> float:
-    """Insert the same rows with plain bulk_create and no checks; rolled back afterwards."""
-    with path.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    """Read the same file and insert its rows with the fastest writer there is (COPY on PostgreSQL,
+    executemany on SQLite), with no checks and no natural-key lookups; rolled back."""
     regions = {r.code: r for r in Region.objects.filter(code__in=community_codes)}
 
     class Rollback(Exception):
         pass
 
-    start = time.perf_counter()
     elapsed = 0.0
     try:
         with transaction.atomic():
-            compounds: dict = {}
-            for row in rows:
-                key = (row["社区"], row["小区"])
-                if key not in compounds:
-                    region = regions[row["社区"]]
-                    compounds[key] = Compound(
-                        region=region, region_path=region.path, name=row["小区"]
+            start = time.perf_counter()  # both start from the same file
+            with path.open(encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
+            compound_keys = list(dict.fromkeys((r["社区"], r["小区"]) for r in rows))
+            compound_ids = dict(
+                zip(
+                    compound_keys,
+                    bulk_insert(
+                        Compound,
+                        ["region_id", "region_path", "name"],
+                        [(regions[c].pk, regions[c].path, n) for c, n in compound_keys],
+                    ),
+                    strict=True,
+                )
+            )
+            building_keys = list(dict.fromkeys((r["社区"], r["小区"], r["楼栋"]) for r in rows))
+            building_ids = dict(
+                zip(
+                    building_keys,
+                    bulk_insert(
+                        Building,
+                        ["compound_id", "name"],
+                        [(compound_ids[k[:2]], k[2]) for k in building_keys],
+                    ),
+                    strict=True,
+                )
+            )
+            unit_values, owner_values = [], []
+            for r in rows:
+                compound_id = compound_ids[(r["社区"], r["小区"])]
+                building_id = building_ids[(r["社区"], r["小区"], r["楼栋"])]
+                unit_values.append(
+                    (
+                        building_id,
+                        compound_id,
+                        r["单元"],
+                        r["房号"],
+                        Decimal(r["专有部分面积"]),
+                        "register",
                     )
-            Compound.objects.bulk_create(compounds.values(), batch_size=2000)
-            buildings: dict = {}
-            for row in rows:
-                key = (row["社区"], row["小区"], row["楼栋"])
-                if key not in buildings:
-                    buildings[key] = Building(compound=compounds[key[:2]], name=row["楼栋"])
-            Building.objects.bulk_create(buildings.values(), batch_size=2000)
-            units, owners, links = [], [], []
-            for row in rows:
-                building = buildings[(row["社区"], row["小区"], row["楼栋"])]
-                unit = Unit(
-                    building=building,
-                    compound_id=building.compound_id,
-                    entrance=row["单元"],
-                    room=row["房号"],
-                    exclusive_area=Decimal(row["专有部分面积"]),
-                    area_source="register",
                 )
-                owner = Owner(
-                    name=row["业主姓名"], id_number=row["证件号码"], phone=row["联系电话"]
-                )
-                units.append(unit)
-                owners.append(owner)
-            Unit.objects.bulk_create(units, batch_size=2000)
-            Owner.objects.bulk_create(owners, batch_size=2000)
-            links = [
-                Ownership(owner=o, unit=u, compound_id=u.compound_id)
-                for o, u in zip(owners, units, strict=True)
-            ]
-            Ownership.objects.bulk_create(links, batch_size=2000)
+                owner_values.append((r["证件号码"], r["业主姓名"], "person", r["联系电话"]))
+            unit_ids = bulk_insert(
+                Unit,
+                ["building_id", "compound_id", "entrance", "room", "exclusive_area", "area_source"],
+                unit_values,
+            )
+            owner_ids = bulk_insert(Owner, ["id_number", "name", "kind", "phone"], owner_values)
+            bulk_insert(
+                Ownership,
+                ["owner_id", "unit_id", "compound_id", "is_registered"],
+                [
+                    (o, u, v[1], True)
+                    for o, u, v in zip(owner_ids, unit_ids, unit_values, strict=True)
+                ],
+            )
             elapsed = time.perf_counter() - start
             raise Rollback
     except Rollback:
