@@ -84,7 +84,7 @@ def _unique_id(i: int) -> str:
     return first17 + id_number_check_char(first17)
 
 
-def raw_insert(path: Path, community_codes: list[str]) -> float:
+def raw_copy(path: Path, community_codes: list[str]) -> float:
     """Read the same file and insert its rows with the fastest writer there is (COPY on PostgreSQL,
     executemany on SQLite), with no checks and no natural-key lookups; rolled back."""
     regions = {r.code: r for r in Region.objects.filter(code__in=community_codes)}
@@ -151,6 +151,65 @@ def raw_insert(path: Path, community_codes: list[str]) -> float:
                     for o, u, v in zip(owner_ids, unit_ids, unit_values, strict=True)
                 ],
             )
+            elapsed = time.perf_counter() - start
+            raise Rollback
+    except Rollback:
+        pass
+    return elapsed
+
+
+def raw_bulk_create(path: Path, community_codes: list[str]) -> float:
+    """Read the same file and insert its rows with Django's bulk_create, no checks and no
+    natural-key lookups; rolled back afterwards."""
+    regions = {r.code: r for r in Region.objects.filter(code__in=community_codes)}
+
+    class Rollback(Exception):
+        pass
+
+    elapsed = 0.0
+    try:
+        with transaction.atomic():
+            start = time.perf_counter()
+            with path.open(encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
+            compounds: dict = {}
+            for row in rows:
+                key = (row["社区"], row["小区"])
+                if key not in compounds:
+                    region = regions[row["社区"]]
+                    compounds[key] = Compound(
+                        region=region, region_path=region.path, name=row["小区"]
+                    )
+            Compound.objects.bulk_create(compounds.values(), batch_size=2000)
+            buildings: dict = {}
+            for row in rows:
+                key = (row["社区"], row["小区"], row["楼栋"])
+                if key not in buildings:
+                    buildings[key] = Building(compound=compounds[key[:2]], name=row["楼栋"])
+            Building.objects.bulk_create(buildings.values(), batch_size=2000)
+            units, owners, links = [], [], []
+            for row in rows:
+                building = buildings[(row["社区"], row["小区"], row["楼栋"])]
+                unit = Unit(
+                    building=building,
+                    compound_id=building.compound_id,
+                    entrance=row["单元"],
+                    room=row["房号"],
+                    exclusive_area=Decimal(row["专有部分面积"]),
+                    area_source="register",
+                )
+                owner = Owner(
+                    name=row["业主姓名"], id_number=row["证件号码"], phone=row["联系电话"]
+                )
+                units.append(unit)
+                owners.append(owner)
+            Unit.objects.bulk_create(units, batch_size=2000)
+            Owner.objects.bulk_create(owners, batch_size=2000)
+            links = [
+                Ownership(owner=o, unit=u, compound_id=u.compound_id)
+                for o, u in zip(owners, units, strict=True)
+            ]
+            Ownership.objects.bulk_create(links, batch_size=2000)
             elapsed = time.perf_counter() - start
             raise Rollback
     except Rollback:

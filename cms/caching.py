@@ -1,38 +1,68 @@
 """Whole-page caching for the public portal.
 
-Anonymous visitors get the rendered HTML from Django's cache without touching the
-database: the lookup happens in :class:`PortalCacheMiddleware`, before Wagtail's site
-and page routing. Keys carry a registry *generation* that cms.signals bumps whenever
-a registry row changes, so a change drops every cached page at once (counts on region
-pages depend on many rows, so per-object keys would miss cases). A TTL bounds staleness
-when several processes each hold a local-memory cache.
+Anonymous visitors get the rendered page, headers included, from Django's cache without
+touching the database: :class:`PortalCacheMiddleware` sits first in the middleware stack,
+so a hit costs a key lookup and nothing else. Keys carry a registry *generation* that
+cms.signals bumps whenever a row shown on public pages changes, so a change drops every
+cached page at once (counts on region pages depend on many rows, so per-object keys would
+miss cases).
 
-The CSRF token of the language switch form differs per visitor, so pages are cached with
-a placeholder that is replaced on the way out.
+The generation is the modification time of a small file (``PORTAL_GENERATION_FILE``),
+shared by every worker process of a host: a process holding its pages in local memory
+still sees another process's change at its next request. Without the setting the
+generation lives in the cache itself (one process, as in tests).
+
+Public pages carry no per-visitor data (no CSRF token: the language switch is a link),
+so one cached copy serves everyone who speaks the same language.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.utils import translation
 
 GENERATION_KEY = "portal:generation"
-CSRF_PLACEHOLDER = "__PORTAL_CSRF_TOKEN__"
 CACHE_HEADER = "X-Portal-Cache"
 # Only these query parameters make distinct pages; other ones bypass the cache, so junk
 # query strings cannot fill it.
 CACHED_PARAMS = frozenset({"q", "page"})
 # Paths that are never portal pages (admin, API, files, language switch, benchmarks).
-EXCLUDED_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/documents/", "/i18n/", "/bench/")
+EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/api/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/i18n/",
+    "/lang/",
+    "/bench/",
+)
+# Response headers that belong to one visitor and are never replayed from the cache.
+PRIVATE_HEADERS = frozenset({"set-cookie", CACHE_HEADER.lower()})
+
+
+def _generation_file() -> Path | None:
+    path = getattr(settings, "PORTAL_GENERATION_FILE", None)
+    return Path(path) if path else None
 
 
 def registry_generation() -> int:
-    """The current generation; starts from the clock so an evicted key never repeats."""
+    """The current generation. From the shared file when configured; else from the
+    cache, starting from the clock so an evicted key never repeats."""
+    path = _generation_file()
+    if path is not None:
+        try:
+            return os.stat(path).st_mtime_ns
+        except FileNotFoundError:
+            _touch(path)
+            return os.stat(path).st_mtime_ns
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         generation = int(time.time() * 1000)
@@ -41,8 +71,24 @@ def registry_generation() -> int:
     return generation
 
 
+def _touch(path: Path) -> None:
+    """Move the file's mtime strictly forward, even within one clock tick."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        previous = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        path.touch()
+        previous = 0
+    stamp = max(time.time_ns(), previous + 1)
+    os.utime(path, ns=(stamp, stamp))
+
+
 def registry_changed(**kwargs) -> None:
     """Signal receiver: drop every cached portal page."""
+    path = _generation_file()
+    if path is not None:
+        _touch(path)
+        return
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -81,9 +127,8 @@ def mark_portal_response(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def page_cache_key(request: HttpRequest, generation: int) -> str:
+def page_cache_key(request: HttpRequest, generation: int, language: str) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     return f"portal:page:{generation}:{language}:{digest}"
 
 
@@ -98,37 +143,32 @@ def is_cacheable_request(request: HttpRequest) -> bool:
     )
 
 
-def _with_token(request: HttpRequest, content: bytes) -> bytes:
-    if CSRF_PLACEHOLDER.encode() in content:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    return content
-
-
 class PortalCacheMiddleware:
     """Serves cached portal pages to anonymous visitors with zero SQL queries.
 
-    Place it after LocaleMiddleware (the language is part of the key) and
-    CsrfViewMiddleware (so the token cookie is set on cached responses too).
+    It stands first in MIDDLEWARE: a miss passes through every other middleware, and the
+    finished response (security and CSP headers included) is what gets stored and
+    replayed. The language is worked out as LocaleMiddleware does (cookie, then
+    Accept-Language), since it has not run yet on a hit.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        cacheable = is_cacheable_request(request)
-        key = ""
-        if cacheable:
-            key = page_cache_key(request, registry_generation())
-            content = cache.get(key)
-            if content is not None:
-                response = HttpResponse(_with_token(request, content))
-                response[CACHE_HEADER] = "hit"
-                return response
-        response = self.get_response(request)
-        if not getattr(response, "portal_page", False):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        language = translation.get_language_from_request(request)
+        key = page_cache_key(request, registry_generation(), language)
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            response = HttpResponse(content, headers=headers)
+            response[CACHE_HEADER] = "hit"
             return response
-        if cacheable and response.status_code == 200:
-            cache.set(key, response.content, settings.PORTAL_CACHE_SECONDS)
+        response = self.get_response(request)
+        if getattr(response, "portal_page", False) and response.status_code == 200:
+            headers = {k: v for k, v in response.items() if k.lower() not in PRIVATE_HEADERS}
+            cache.set(key, (response.content, headers), settings.PORTAL_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"
-        response.content = _with_token(request, response.content)
         return response

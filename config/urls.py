@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.views import bench_bare
+from cms.views import bench_bare, language_switch
 from config.api import api
 
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("bench/bare/", bench_bare, name="bench_bare"),
+    path("lang/<str:code>/", language_switch, name="portal_language"),
 ]
 
 if settings.DEBUG:

@@ -80,6 +80,9 @@ def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+ANALYZE_AFTER_ROWS = 10_000
+
+
 def bulk_insert(
     model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> list[int]:
@@ -320,6 +323,14 @@ def registry_rows_apply(
             values.append((*pair, unit_compound[u], plan.unit_values[u][1] == register))
         bulk_insert(Ownership, ["owner_id", "unit_id", "compound_id", "is_registered"], values)
         counts.ownerships_created = len(values)
+        if connection.vendor == "postgresql" and len(values) >= ANALYZE_AFTER_ROWS:
+            # Fresh statistics, or the planner keeps judging the tables by their old size
+            # (a nested loop over hundreds of thousands of units after a first import).
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ANALYZE estates_compound, estates_building, estates_unit, "
+                    "estates_owner, estates_ownership"
+                )
         # Public pages cache what they read; tell them once the rows are visible.
         transaction.on_commit(lambda: registry_bulk_changed.send(sender=__name__, counts=counts))
     return counts

@@ -6,10 +6,7 @@ import re
 from decimal import Decimal
 
 from django import template
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-
-from cms.caching import CSRF_PLACEHOLDER
 
 register = template.Library()
 
@@ -52,11 +49,3 @@ def compound_url(context, pk: int) -> str:
 @register.simple_tag(takes_context=True)
 def search_url(context) -> str:
     return f"{_base(context)}search/"
-
-
-@register.simple_tag
-def csrf_placeholder_input() -> str:
-    """The CSRF field of cached pages; PortalCacheMiddleware fills in each visitor's token."""
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', CSRF_PLACEHOLDER
-    )

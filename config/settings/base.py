@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached public page is replayed before any other work (cms.caching).
+    "cms.caching.PortalCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -54,7 +56,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "cms.caching.PortalCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,6 +147,11 @@ CACHES = {
 # Whole public pages are cached this long for anonymous visitors (0 turns it off); any
 # registry change drops them at once (cms.caching).
 PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "600"))
+# Its mtime is the cache generation shared by all worker processes of a host.
+PORTAL_GENERATION_FILE = os.environ.get(
+    "PORTAL_GENERATION_FILE", str(VAR_DIR / "portal-generation")
+)
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Registry imports larger than this are refused before parsing.

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.caching import CACHE_HEADER, CSRF_PLACEHOLDER
+from cms.caching import CACHE_HEADER
 from cms.models import PortalHomePage
 from estates import services
 from tests.cms.builders import make_company, make_full_compound
@@ -61,16 +61,25 @@ class TestHomePage:
         assert "<script" not in html  # CSP: script-src self + nonce, and no script needed
         assert "style=" not in html
 
-    def test_language_switch_posts_to_set_language_with_a_real_token(self, client, portal):
-        response, html = get(client, "/")
-        assert 'action="/i18n/setlang/"' in html
-        assert 'name="language" value="en"' in html
-        assert CSRF_PLACEHOLDER not in html
-        assert 'name="csrfmiddlewaretoken" value="' in html
-        # A cached copy gets its own visitor's token too.
-        response, html = get(client, "/")
-        assert response[CACHE_HEADER] == "hit"
-        assert CSRF_PLACEHOLDER not in html
+    def test_language_switch_is_a_link_and_pages_carry_no_visitor_token(self, client, portal):
+        response, html = get(client, "/search/?q=%E9%98%B3%E5%85%89")
+        assert 'href="/lang/en/?next=/search/%3Fq%3D%25E9%2598%25B3%25E5%2585%2589"' in html
+        assert "csrfmiddlewaretoken" not in html
+        response = client.get("/lang/en/?next=/search/%3Fq%3D%25E9%2598%25B3%25E5%2585%2589")
+        assert (
+            response.status_code == 302 and response["Location"] == "/search/?q=%E9%98%B3%E5%85%89"
+        )
+        assert client.cookies["django_language"].value == "en"
+        _, html = get(client, "/search/?q=%E9%98%B3%E5%85%89")
+        assert '<html lang="en">' in html
+        # A cached copy is byte-for-byte the page (nothing per visitor to fill in).
+        response, again = get(client, "/search/?q=%E9%98%B3%E5%85%89")
+        assert response[CACHE_HEADER] == "hit" and again == html
+
+    def test_language_switch_refuses_unknown_languages_and_foreign_redirects(self, client, portal):
+        assert client.get("/lang/xx/").status_code == 404
+        response = client.get("/lang/en/?next=https://evil.example/")
+        assert response["Location"] == "/"
 
     def test_english_is_a_separate_cache_entry(self, client, portal):
         get(client, "/")

@@ -178,3 +178,19 @@ def test_unknown_query_parameters_bypass_the_cache(client, compound):
     response = client.get(url)
     assert response.status_code == 200
     assert CACHE_HEADER not in response
+
+
+def test_generation_file_is_shared_by_processes(client, compound, settings, tmp_path):
+    """Workers of one host share the generation through a file's mtime: a change made by
+    one process drops the pages another process holds in its local memory."""
+    settings.PORTAL_GENERATION_FILE = str(tmp_path / "portal-generation")
+    from cms.caching import registry_generation
+
+    first = registry_generation()
+    url = f"/c/{compound.pk}/"
+    assert client.get(url)[CACHE_HEADER] == "miss"
+    assert client.get(url)[CACHE_HEADER] == "hit"
+    # Another process's save touches the file; this process sees it at its next request.
+    registry_changed()
+    assert registry_generation() > first
+    assert client.get(url)[CACHE_HEADER] == "miss"

@@ -273,6 +273,6 @@ class TestPortalLanguage:
         assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
         html = client.get("/").content.decode()
         assert "<title>Home · Property Governance Public Information</title>" in html
-        assert 'aria-pressed="true">English</button>' in html
+        assert 'aria-current="true">English</a>' in html
         client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
         assert "<title>首页 · 物业治理公开信息</title>" in client.get("/").content.decode()

@@ -10,7 +10,7 @@ import time
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from estates import demo
@@ -63,6 +63,9 @@ class Command(BaseCommand):
             t0 = time.monotonic()
             hook(plans=plans, log=self.stderr.write)
             self.stderr.write(f"{hook.__module__} ({time.monotonic() - t0:.1f}s)")
+        if plans and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # plans for the tables as they are now
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": demo.DEMO_PASSWORD})
         for username, role, target in logins:
             self.stdout.write(f"  {username:<8} {role}（{target}）")
