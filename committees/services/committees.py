@@ -42,6 +42,7 @@ MSG_MANAGEMENT_SIZE = _("物委会委员人数应为不少于%(min)s人的单数
 MSG_MANAGEMENT_OWNERS = _("物委会委员中业主代表应不少于%(share)s。")
 MSG_MEMBER_COUNT = _("委员名单人数（%(count)s人）与设定人数（%(size)s人）不一致。")
 MSG_NOT_OWNER = _("业委会委员须为本小区业主：%(names)s 不是本小区业主。")
+MSG_FAILED_CANDIDATE = _("%(names)s 未通过本小区最近一次选举的资格联审，不能担任委员。")
 MSG_DUPLICATE_MEMBER = _("同一业主不能重复列入委员名单：%(names)s。")
 MSG_ONE_CHAIR = _("一届委员会只能有一名主任。")
 MSG_RESERVE_ORDER = _("候补委员须填写互不相同的候补顺序。")
@@ -169,6 +170,28 @@ def validate_members(
     if strangers:
         raise ValidationError(
             MSG_NOT_OWNER, code="not_owner", params={"names": "、".join(strangers)}
+        )
+    # A candidate the joint review failed cannot stand (DOMAIN §9): not in the latest
+    # election of this compound that reached the review.
+    from ..choices import CandidateStatus, ElectionStatus
+    from ..models import Candidate, Election
+
+    latest = (
+        Election.objects.filter(compound=compound)
+        .exclude(
+            status__in=[ElectionStatus.DRAFT, ElectionStatus.NOMINATING, ElectionStatus.CANCELLED]
+        )
+        .order_by("-started_on", "-pk")
+        .values("pk")[:1]
+    )
+    failed = list(
+        Candidate.objects.filter(
+            election__in=latest, owner_id__in=owner_ids, status=CandidateStatus.FAILED
+        ).values_list("name", flat=True)
+    )
+    if failed:
+        raise ValidationError(
+            MSG_FAILED_CANDIDATE, code="failed_candidate", params={"names": "、".join(failed)}
         )
     if kind == CommitteeKind.MANAGEMENT:
         owner_seats = sum(m.owner is not None for m in serving)
