@@ -53,7 +53,11 @@ def reviews_for_reviewer(*, user) -> QuerySet[CandidateReview]:
         ).select_related("candidate__owner", "candidate__election", "compound", "department"),
         user,
         VIEW,
-    ).order_by("status", "due_on", "candidate__name")
+    )
+
+
+# The dashboard shows every open review and this many of the latest answers.
+RECENT_ANSWERS = 30
 
 
 @dataclass(frozen=True)
@@ -79,11 +83,19 @@ class ReviewerRow:
 
 
 def reviewer_rows(*, user, today: datetime.date | None = None) -> list[ReviewerRow]:
-    """The dashboard rows (one query after the jurisdiction lookup)."""
+    """The dashboard rows: every pending review, soonest due first, then the latest
+    answers (two queries after the jurisdiction lookup). A full ID number is shown only
+    while the department still has to check it, and only to departments whose check
+    needs it (DOMAIN §9)."""
     today = today or timezone.localdate()
     full_kinds = identity_kinds()
+    reviews = reviews_for_reviewer(user=user)
+    pending = reviews.filter(status=ReviewStatus.PENDING).order_by("due_on", "candidate__name")
+    answered = reviews.exclude(status=ReviewStatus.PENDING).order_by(
+        "-answered_on", "candidate__name"
+    )[:RECENT_ANSWERS]
     rows = []
-    for review in reviews_for_reviewer(user=user):
+    for review in [*pending, *answered]:
         candidate = review.candidate
         raw_id = candidate.owner.id_number
         election = candidate.election
@@ -92,7 +104,7 @@ def reviewer_rows(*, user, today: datetime.date | None = None) -> list[ReviewerR
                 pk=review.pk,
                 candidate_name=candidate.name,
                 id_number=raw_id
-                if review.department.kind in full_kinds
+                if review.department.kind in full_kinds and review.status == ReviewStatus.PENDING
                 else mask_id_number(raw_id),
                 compound_name=review.compound.name,
                 election_label=f"{election.get_kind_display()}第{election.term_number}届",

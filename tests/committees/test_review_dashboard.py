@@ -50,6 +50,23 @@ def test_reviewer_sees_only_own_department_with_full_identity(client, v):
     assert "已逾期" in page  # due 2026-01-19, long past
 
 
+def test_answered_review_no_longer_shows_the_full_identity_and_pending_come_first(client, v):
+    """The full ID number is for the check; once answered, the row keeps it masked."""
+    from committees.services.reviews import review_record
+
+    first, *rest = v.candidates
+    review = CandidateReview.objects.get(candidate=first, department__kind="police")
+    review_record(review=review, status=ReviewStatus.PASSED, category="", actor=v.police_reviewer)
+    client.force_login(v.police_reviewer)
+    page = html(client.get(reverse(DASHBOARD)))
+    assert first.owner.id_number not in page
+    assert mask_id_number(first.owner.id_number) in page
+    rows = reviewer_rows(user=v.police_reviewer)
+    assert [r.is_pending for r in rows] == sorted((r.is_pending for r in rows), reverse=True)
+    for candidate in rest:
+        assert candidate.owner.id_number in page
+
+
 def test_market_reviewer_sees_masked_identity(client, v):
     client.force_login(v.market_reviewer)
     page = html(client.get(reverse(DASHBOARD)))
