@@ -23,6 +23,7 @@ from common.validators import credit_code_check_char, id_number_check_char
 
 from . import services
 from .choices import AreaSource, DepartmentKind, GridRole, OwnerKind, RegionLevel
+from .importing import RegistryRow
 from .loading import LoadCounts, bulk_insert, registry_rows_apply
 from .models import (
     Building,
@@ -275,24 +276,6 @@ DEPARTMENT_NAMES = {
     DepartmentKind.HOUSING: "住房和城乡建设局",
     DepartmentKind.ENFORCEMENT: "综合行政执法局",
 }
-
-
-@dataclass(slots=True)
-class DemoRow:
-    """Same attributes as estates.importing.RegistryRow, which loading reads."""
-
-    community_id: int
-    community_path: str
-    compound: str
-    building: str
-    entrance: str
-    room: str
-    area: Decimal
-    area_source: str
-    owner_name: str
-    id_number: str
-    owner_kind: str
-    phone: str
 
 
 @dataclass
@@ -745,7 +728,7 @@ def prefecture_seed(
         regions = _regions_ensure(plan.regions)
         companies = _companies_ensure(plan, regions, people)
         compounds = plan.compounds[:limit] if limit is not None else plan.compounds
-        rows: list[DemoRow] = []
+        rows: list[RegistryRow] = []
         defaults = {}
         rng = random.Random(plan.seed + 3)
         for index, compound in enumerate(compounds):
@@ -773,7 +756,8 @@ def prefecture_seed(
             ):
                 for name, id_number, kind, phone in owners:
                     rows.append(
-                        DemoRow(
+                        RegistryRow(
+                            0,  # generated, not read from a sheet
                             community_id,
                             community_path,
                             compound.name,
