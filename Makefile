@@ -61,7 +61,7 @@ bench: setup
 	scripts/with-postgres $(BIN)/python bench/run.py
 
 messages: $(VENV)/.installed
-	$(MANAGE) makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=node_modules
+	$(MANAGE) makemessages -l en --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
 	$(MANAGE) compilemessages --ignore=.venv
 
 format: $(VENV)/.installed

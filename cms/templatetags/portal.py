@@ -17,7 +17,8 @@ def area_m2(value: Decimal | float | int | None) -> str:
     on official notices, and two decimals match the property register."""
     if value is None:
         return "—"
-    return f"{Decimal(value):,.2f} {_('平方米')}"
+    unit = _("平方米")
+    return f"{Decimal(value):,.2f} {unit}"
 
 
 @register.filter

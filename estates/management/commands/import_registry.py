@@ -32,7 +32,9 @@ class Command(BaseCommand):
             data, name = read_upload(file)
 
             def progress(done: int, total: int) -> None:
-                sys.stderr.write(f"\r{_('校验')} {done}/{total}")
+                sys.stderr.write(
+                    "\r" + _("校验 %(done)s/%(total)s") % {"done": done, "total": total}
+                )
                 sys.stderr.flush()
 
             result = registry_parse(
@@ -45,13 +47,14 @@ class Command(BaseCommand):
         sys.stderr.write("\n")
         if not result.ok:
             for e in result.errors:
-                self.stderr.write(f"{_('第')}{e['row']}{_('行')} [{e['column']}] {e['message']}")
+                self.stderr.write(_("第%(row)s行 [%(column)s] %(message)s") % e)
             raise CommandError(
                 _("%(bad)s 处错误，共 %(total)s 行，未导入任何数据。")
                 % {"bad": len(result.errors), "total": result.total_rows}
             )
         counts = registry_rows_apply(
-            result.rows, progress=lambda stage: sys.stderr.write(f"{_('写入')} {stage}\n")
+            result.rows,
+            progress=lambda stage: sys.stderr.write(_("写入 %(stage)s") % {"stage": stage} + "\n"),
         )
         summary = ", ".join(f"{k}={v}" for k, v in counts.as_dict().items())
         self.stdout.write(

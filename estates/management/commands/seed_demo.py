@@ -52,9 +52,16 @@ class Command(BaseCommand):
                 limit = compounds if plan.code == demo.WENSHAN[0] else None
                 counts = demo.prefecture_seed(plan, limit=limit, log=self.stderr.write)
                 self.stderr.write(
-                    f"{plan.regions[0].name}: {counts.compounds_created} {_('个小区')}, "
-                    f"{counts.units_created} {_('套房屋')}, {counts.owners_created} {_('名业主')} "
-                    f"({time.monotonic() - t0:.1f}s)"
+                    _(
+                        "%(region)s：%(compounds)s 个小区，%(units)s 套房屋，%(owners)s 名业主（%(s).1f 秒）"
+                    )
+                    % {
+                        "region": plan.regions[0].name,
+                        "compounds": counts.compounds_created,
+                        "units": counts.units_created,
+                        "owners": counts.owners_created,
+                        "s": time.monotonic() - t0,
+                    }
                 )
         with transaction.atomic():
             roles_sync()
