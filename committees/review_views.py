@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from common.admin_mixins import AdminPageMixin
 from common.jurisdiction import VIEW, scope_queryset
 
 from .choices import CandidateStatus, FindingCategory, ReviewStatus
@@ -43,7 +43,7 @@ def _error_text(error: ValidationError) -> str:
     return "；".join(str(m) for m in error.messages)
 
 
-class ReviewAdminView(WagtailAdminTemplateMixin, TemplateView):
+class ReviewAdminView(AdminPageMixin, TemplateView):
     permission = ""
     header_icon = "tasks"
 

@@ -22,11 +22,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from common.admin_mixins import (
+    AdminPageMixin,
     AppModelViewSet,
     ScopedEditView,
     ScopedInspectView,
@@ -272,7 +272,7 @@ class ArchiveRecordViewSet(PlainEditBodiesViewSet):
     ordering = ["compound__name", "-dated_on"]
 
 
-class AlarmIndexView(WagtailAdminTemplateMixin, TemplateView):
+class AlarmIndexView(AdminPageMixin, TemplateView):
     """预警: the alarms of the officer's jurisdiction, filterable by kind."""
 
     template_name = "committees/admin/alarms.html"

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .jurisdiction import MANAGE, VIEW, jurisdiction_of, jurisdiction_q, scope_queryset
@@ -170,3 +171,11 @@ class AppModelViewSet(ScopedViewSetMixin, ModelViewSet):
         if for_update and self.edit_form_class is not None:
             return self.edit_form_class
         return self.form_class
+
+
+class AdminPageMixin(WagtailAdminTemplateMixin):
+    """A plain admin page (dashboards, queues, alarms) whose header names the page:
+    breadcrumbs Home › title."""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
