@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from common.models import TimeStampedModel
 from estates.choices import DepartmentKind
-from estates.models import Compound, Department, Owner, Region
+from estates.models import Compound, Department, Owner, Region, RegionPathMixin
 
 from ..choices import (
     CandidateStatus,
@@ -121,7 +121,7 @@ class Candidate(TimeStampedModel):
         return self.name
 
 
-class ReviewCheck(models.Model):
+class ReviewCheck(RegionPathMixin, models.Model):
     """A configurable check one kind of department makes in a region and its subtree
     (DOMAIN §9: no national list). ``flag_only`` checks can never fail a candidate
     (fee arrears, DOMAIN 9 and E12)."""
@@ -148,10 +148,6 @@ class ReviewCheck(models.Model):
 
     def __str__(self) -> str:
         return self.description
-
-    def save(self, *args, **kwargs):
-        self.region_path = self.region.path
-        super().save(*args, **kwargs)
 
 
 class CandidateReview(TimeStampedModel):
