@@ -14,7 +14,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageViewRestriction, Site
 
-from committees.selectors.committees import committee_public_for, compound_public_flags
+from committees.selectors.committees import committee_public_for
 from committees.selectors.elections import published_candidates_for
 from estates import selectors
 from estates.choices import RegionLevel
@@ -105,7 +105,7 @@ class PortalHomePage(RoutablePageMixin, Page):
 
     @path("c/<int:pk>/", name="compound")
     def compound(self, request: HttpRequest, pk: int) -> HttpResponse:
-        compound = selectors.compound_get_public(pk=pk, annotations=compound_public_flags())
+        compound = selectors.compound_get_public(pk=pk)
         if compound is None:
             raise Http404
         return self._render(

@@ -9,4 +9,10 @@ class CommitteesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the committee figures in estates.stats.STATISTICS.
+        from estates.selectors import public_compound_flags
+
         from . import stats, stats_reviews  # noqa: F401
+        from .selectors.committees import compound_public_flags
+
+        # The public compound query learns whether there is a committee or election to show.
+        public_compound_flags(compound_public_flags)

@@ -11,6 +11,7 @@ whatever the data size (counts and sums are subqueries, breadcrumbs are select_r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db.models import (
@@ -31,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from common.jurisdiction import VIEW, scope_queryset
+from common.prepared import PreparedQuery
 
 from .choices import GridRole, RegionLevel
 from .models import Building, Compound, GridStaff, Owner, Region, Unit
@@ -164,17 +166,40 @@ def _with_stats(compounds: QuerySet[Compound]) -> QuerySet[Compound]:
     )
 
 
-def compound_get_public(*, pk: int, annotations: dict | None = None) -> Compound | None:
-    """One compound with breadcrumbs, company, photo and statistics in one query.
-    ``annotations`` lets later apps add flags (e.g. has a committee) to the same query."""
+# Flags other apps add to the public compound query (e.g. "has an active committee"), so
+# a page learns what else it needs to fetch from the one query it makes anyway.
+PUBLIC_COMPOUND_FLAGS: list[Callable[[], dict]] = []
+
+
+def public_compound_flags(provider: Callable[[], dict]) -> Callable[[], dict]:
+    """Register a function returning annotations for :func:`compound_get_public`
+    (called from the registering app's ``AppConfig.ready``)."""
+    PUBLIC_COMPOUND_FLAGS.append(provider)
+    return provider
+
+
+def _compound_public(pk: int) -> QuerySet[Compound]:
+    flags = {
+        name: value for provider in PUBLIC_COMPOUND_FLAGS for name, value in provider().items()
+    }
     return (
         _with_stats(
             Compound.objects.select_related(COMPOUND_REGION_CHAIN, "property_company", "photo")
         )
-        .annotate(**(annotations or {}))
-        .filter(pk=pk)
-        .first()
+        .annotate(**flags)
+        .filter(pk=pk)[:1]
     )
+
+
+# Compiled once per process: building this query's SQL costs far more than running it.
+_COMPOUND_PUBLIC = PreparedQuery(_compound_public, pk=int)
+
+
+def compound_get_public(*, pk: int) -> Compound | None:
+    """One compound with breadcrumbs, company, photo, statistics and the registered flags
+    in one query."""
+    rows = _COMPOUND_PUBLIC(pk=pk)
+    return rows[0] if rows else None
 
 
 def compound_breadcrumbs(compound: Compound) -> list[Region]:
@@ -182,17 +207,23 @@ def compound_breadcrumbs(compound: Compound) -> list[Region]:
     return [*region_ancestors(compound.region), compound.region]
 
 
-def grid_staff_for_compound(*, compound: Compound) -> list[tuple[object, list[GridStaff]]]:
-    """The grid staff covering the compound's buildings, grouped by grid, in one query.
-    Their names and phones are posted on every building on purpose (DOMAIN 0.1)."""
-    staff = (
-        GridStaff.objects.filter(grid__buildings__compound=compound)
+def _grid_staff(compound_id: int) -> QuerySet[GridStaff]:
+    return (
+        GridStaff.objects.filter(grid__buildings__compound=compound_id)
         .select_related("grid")
         .distinct()
         .order_by("grid__code", "name", "pk")
     )
+
+
+_GRID_STAFF = PreparedQuery(_grid_staff, compound_id=int)
+
+
+def grid_staff_for_compound(*, compound: Compound) -> list[tuple[object, list[GridStaff]]]:
+    """The grid staff covering the compound's buildings, grouped by grid, in one query.
+    Their names and phones are posted on every building on purpose (DOMAIN 0.1)."""
     groups: dict[int, tuple[object, list[GridStaff]]] = {}
-    for member in staff:
+    for member in _GRID_STAFF(compound_id=compound.pk):
         groups.setdefault(member.grid_id, (member.grid, []))[1].append(member)
     for _grid, members in groups.values():
         members.sort(key=lambda m: (ROLE_ORDER.get(m.role, 99), m.name))

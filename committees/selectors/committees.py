@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from common.jurisdiction import VIEW, scope_queryset
+from common.prepared import PreparedQuery
 from estates.models import Compound
 
 from ..choices import BranchKind, Position
@@ -122,19 +123,17 @@ def compound_public_flags() -> dict:
     }
 
 
-def committee_public_for(compound: Compound, *, today: date | None = None) -> dict | None:
-    """What the public compound page shows about its active committee: kind, current term,
-    members with positions, party branch, filing date. Names only: no phones or ID
-    numbers. One query (the members of the latest term, carrying their term, committee
-    and open branch); a second only for a committee without serving members."""
+def _public_members(compound_id: int) -> QuerySet[CommitteeMember]:
+    """Serving members of the latest term of the compound's active committee, each
+    carrying its term, committee and the committee's open party branch."""
     open_branches = PartyBranch.objects.filter(
         committee=OuterRef("term__committee_id"),
         dissolved_on__isnull=True,
         kind__in=COMMITTEE_BRANCH_KINDS,
     ).order_by("founded_on")
-    members = list(
+    return (
         CommitteeMember.objects.filter(
-            term__committee__compound=compound,
+            term__committee__compound=compound_id,
             term__committee__is_active=True,
             left_on__isnull=True,
         )
@@ -159,6 +158,18 @@ def committee_public_for(compound: Compound, *, today: date | None = None) -> di
             "term__committee__formed_on",
         )
     )
+
+
+# Compiled once per process (common.prepared): the public compound page runs it.
+_PUBLIC_MEMBERS = PreparedQuery(_public_members, compound_id=int)
+
+
+def committee_public_for(compound: Compound, *, today: date | None = None) -> dict | None:
+    """What the public compound page shows about its active committee: kind, current term,
+    members with positions, party branch, filing date. Names only: no phones or ID
+    numbers. One query (the members of the latest term, carrying their term, committee
+    and open branch); a second only for a committee without serving members."""
+    members = _PUBLIC_MEMBERS(compound_id=compound.pk)
     if members:
         term = members[0].term
         committee = term.committee

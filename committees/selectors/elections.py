@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from common.jurisdiction import VIEW, scope_queryset
+from common.prepared import PreparedQuery
 from estates.models import Compound
 
 from ..choices import CandidateStatus, ElectionStatus, Position
@@ -55,14 +56,22 @@ class PublicCandidate:
     position: str
 
 
-def published_candidates_for(compound: Compound) -> list[PublicCandidate]:
-    """The vetted candidate list of the compound's published election (one query).
-    Failed and withdrawn candidates and all findings stay private (DOMAIN §9)."""
-    rows = Candidate.objects.filter(
-        election__compound=compound,
+def _published_candidates(compound_id: int) -> QuerySet[Candidate]:
+    return Candidate.objects.filter(
+        election__compound=compound_id,
         election__status=ElectionStatus.PUBLISHED,
         status=CandidateStatus.PASSED,
     ).values_list("name", "position_sought")
+
+
+# Compiled once per process (common.prepared): the public compound page runs it.
+_PUBLISHED_CANDIDATES = PreparedQuery(_published_candidates, compound_id=int)
+
+
+def published_candidates_for(compound: Compound) -> list[PublicCandidate]:
+    """The vetted candidate list of the compound's published election (one query).
+    Failed and withdrawn candidates and all findings stay private (DOMAIN §9)."""
+    rows = _PUBLISHED_CANDIDATES(compound_id=compound.pk)
     order = list(Position.values)
     labels = dict(Position.choices)
     return [

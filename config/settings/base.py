@@ -89,6 +89,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # wagtailsearch's index uses SearchVectorField/GinIndex (STACK.md §3).
     INSTALLED_APPS.append("django.contrib.postgres")
+    # Statements of common.prepared are prepared on the server at their first run on a
+    # connection (Django's own cursors bind on the client and are never prepared). Set
+    # DB_PREPARE_THRESHOLD=none behind a proxy that pools connections per transaction.
+    _threshold = os.environ.get("DB_PREPARE_THRESHOLD", "0").lower()
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _threshold == "none" else int(_threshold)
+    )
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
