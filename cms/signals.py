@@ -41,7 +41,17 @@ def connect() -> None:
     from wagtail.images import get_image_model
 
     image_model = get_image_model()
+    # Sites and pages: the portal's title and intro, and the per-process site table.
+    post_save.connect(_site_or_page_changed, dispatch_uid="cms.portal.site_or_page.save")
+    post_delete.connect(_site_or_page_changed, dispatch_uid="cms.portal.site_or_page.delete")
     post_save.connect(registry_changed, sender=image_model, dispatch_uid="cms.portal.image.save")
     post_delete.connect(
         registry_changed, sender=image_model, dispatch_uid="cms.portal.image.delete"
     )
+
+
+def _site_or_page_changed(sender, instance, **kwargs) -> None:
+    from wagtail.models import Page, Site
+
+    if isinstance(instance, (Site, Page)):
+        registry_changed()

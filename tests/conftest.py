@@ -5,6 +5,16 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM inside Playwright tests
 
 
+@pytest.fixture(autouse=True)
+def _forget_sites():
+    """The per-process site table may hold rows a test's rolled-back transaction made."""
+    from cms.sites import forget_sites
+
+    forget_sites()
+    yield
+    forget_sites()
+
+
 @pytest.fixture
 def tree(db):
     """Two streets with two communities each, one compound per community (tests.factories)."""

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a cached public page is replayed before any other work (cms.caching).
     "cms.caching.PortalCacheMiddleware",
+    # Wagtail's site for the host from a per-process table, not a query per request.
+    "cms.sites.SiteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

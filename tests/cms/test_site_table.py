@@ -1,0 +1,61 @@
+"""cms.sites: public pages get Wagtail's site and root page from a per-process table, and
+any change to a site or a page reaches the next request."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
+
+from cms.sites import site_for_request
+from tests.cms.builders import make_full_compound
+
+pytestmark = pytest.mark.django_db
+
+
+def _tables(captured) -> str:
+    return " ".join(q["sql"] for q in captured)
+
+
+def test_public_page_does_not_look_up_the_site_again(client, settings, tree, portal):
+    settings.PORTAL_CACHE_SECONDS = 0  # render every time
+    compound = make_full_compound(region=tree.communities[0], name="站点缓存小区")
+    url = f"/c/{compound.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "站点缓存小区" in response.text
+    sql = _tables(ctx.captured_queries)
+    assert "wagtailcore_site" not in sql
+    assert "cms_portalhomepage" not in sql
+
+
+def test_new_portal_text_shows_at_the_next_request(client, portal):
+    assert client.get("/").status_code == 200
+    portal.intro = "欢迎查询本小区公开信息（新版导语）"
+    portal.save_revision().publish()
+    assert "新版导语" in client.get("/").text
+
+
+def test_site_change_reaches_the_next_request(client, portal):
+    assert client.get("/").status_code == 200
+    site = Site.objects.get(is_default_site=True)
+    site.is_default_site = False
+    site.hostname = "portal.example.cn"
+    site.save()
+    # "testserver" no longer matches any site: Wagtail has no page to serve.
+    assert client.get("/").status_code == 404
+    assert client.get("/", HTTP_HOST="portal.example.cn").status_code == 200
+
+
+def test_each_request_gets_its_own_copies(portal):
+    request = RequestFactory().get("/")
+    first, second = site_for_request(request), site_for_request(request)
+    assert first.root_page.pk == second.root_page.pk == portal.pk
+    assert type(first.root_page) is type(portal)  # already the specific page
+    first.root_page.title = "只在本次请求中修改"
+    assert second.root_page.title != first.root_page.title
+    assert site_for_request(request).root_page.title == portal.title
