@@ -61,7 +61,8 @@ bench: setup
 	scripts/with-postgres $(BIN)/python bench/run.py
 
 messages: $(VENV)/.installed
-	$(MANAGE) makemessages -l en --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
+	$(MANAGE) makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
+	scripts/source-catalog locale/zh_Hans/LC_MESSAGES/django.po
 	$(MANAGE) compilemessages --ignore=.venv
 
 format: $(VENV)/.installed

@@ -213,6 +213,53 @@ class TestCompiled:
         assert _catalog(fresh) == _catalog(MO)
 
 
+# --- (4) the source-language catalog: each Chinese message is itself ---------------------
+
+SOURCE_PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+SOURCE_MO = SOURCE_PO.with_suffix(".mo")
+
+
+def _key(entry: Entry) -> tuple:
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural)
+
+
+@pytest.fixture(scope="module")
+def source_entries() -> list[Entry]:
+    return [e for e in read_po(SOURCE_PO) if not e.obsolete]
+
+
+class TestSourceCatalog:
+    """scripts/source-catalog writes it in `make messages`; without it every Chinese string
+    would miss Django's catalogs and walk the whole fallback chain on each lookup."""
+
+    def test_same_messages_as_the_english_catalog(self, po_entries, source_entries):
+        english = {_key(e) for e in po_entries if e.msgid and not e.obsolete}
+        source = {_key(e) for e in source_entries if e.msgid}
+        assert source == english, "run `make messages`"
+
+    def test_every_message_translates_to_itself(self, source_entries):
+        wrong = [
+            e.msgid
+            for e in source_entries
+            if e.msgid
+            and e.msgstr != ({0: e.msgid} if e.msgid_plural is not None else {None: e.msgid})
+        ]
+        assert not wrong, wrong[:5]
+        assert "Plural-Forms: nplurals=1; plural=0;" in source_entries[0].msgstr[None]
+
+    def test_mo_matches_po(self, source_entries):
+        assert _catalog(SOURCE_MO) == _expected_catalog(source_entries), "run compilemessages"
+
+    def test_chinese_lookups_hit_the_catalog(self):
+        from django.utils.translation import trans_real
+
+        catalog = trans_real.translation("zh-hans")._catalog
+        for message in ("物业治理公开信息", "网格工作人员", "专有部分总面积"):
+            assert catalog.get(message) == message
+        with translation.override("zh-hans"):
+            assert translation.ngettext("%(n)s 个小区", "%(n)s 个小区", 3) == "%(n)s 个小区"
+
+
 # --- (2) English is used where it is asked for; Chinese stays the default --------------------
 
 
