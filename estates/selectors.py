@@ -223,7 +223,9 @@ def grid_staff_for_compound(*, compound: Compound) -> list[tuple[object, list[Gr
     """The grid staff covering the compound's buildings, grouped by grid, in one query.
     Their names and phones are posted on every building on purpose (DOMAIN 0.1)."""
     groups: dict[int, tuple[object, list[GridStaff]]] = {}
+    labels = dict(GridRole.choices)  # get_role_display() rebuilds this for every call
     for member in _GRID_STAFF(compound_id=compound.pk):
+        member.role_label = labels.get(member.role, member.role)
         groups.setdefault(member.grid_id, (member.grid, []))[1].append(member)
     for _grid, members in groups.values():
         members.sort(key=lambda m: (ROLE_ORDER.get(m.role, 99), m.name))

@@ -187,6 +187,7 @@ def committee_public_for(compound: Compound, *, today: date | None = None) -> di
             return None
         term, branch = None, None
     members.sort(key=lambda m: (POSITION_ORDER.get(m.position, 9), m.reserve_order or 0, m.name))
+    position_labels = dict(Position.choices)  # not get_position_display(): it rebuilds this
     return {
         "kind": committee.kind,
         "kind_label": committee.get_kind_display(),
@@ -204,7 +205,7 @@ def committee_public_for(compound: Compound, *, today: date | None = None) -> di
             {
                 "name": m.name,
                 "position": m.position,
-                "position_label": m.get_position_display(),
+                "position_label": position_labels.get(m.position, m.position),
                 "is_party_member": m.party_status != "none",
             }
             for m in members
