@@ -2,8 +2,8 @@
 
 Django builds the SQL of a queryset afresh every time it is evaluated. For the public
 site's richest reads (a compound with its five-level breadcrumb and aggregates, a
-committee with its latest term and party branch) building the SQL costs twenty times
-running it (docs/benchmarks.md). A :class:`PreparedQuery` is declared once, at module
+committee with its latest term and party branch) building the SQL costs more than ten
+times running it (docs/benchmarks.md). A :class:`PreparedQuery` is declared once, at module
 level, from a function that builds the queryset. On first use per database it builds
 the queryset with sample arguments, compiles it and remembers where each sample landed
 among the SQL parameters. Every later call copies that SQL, puts the real arguments in
@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.sql.constants import MULTI
 
 # Sample arguments the queryset is compiled with, one per argument.
 _INT_SAMPLE_BASE = 31_000
@@ -126,7 +127,7 @@ def _queryset_with_sql(prepared: _Prepared, params: tuple) -> QuerySet:
     parameters; Django's iterable then executes it and builds the results as usual."""
     compiler = _shallow_copy(prepared.compiler)
     compiler.as_sql = lambda *args, **kwargs: (prepared.sql, params)
-    compiler.execute_sql = lambda *args, **kwargs: _fetch(compiler, prepared.sql, params)
+    compiler.execute_sql = lambda *args, **kwargs: _fetch(compiler, prepared.sql, params, *args)
     query = _shallow_copy(prepared.queryset.query)
     query.get_compiler = lambda *args, **kwargs: compiler
     return _shallow_copy(prepared.queryset, _query=query, _result_cache=None)
@@ -140,8 +141,11 @@ def _shallow_copy(instance: Any, **changes: Any) -> Any:
     return duplicate
 
 
-def _fetch(compiler: Any, sql: str, params: tuple) -> list[list[tuple]]:
-    """All rows, in the one chunk the compiler's ``results_iter`` expects."""
+def _fetch(compiler: Any, sql: str, params: tuple, result_type: str = MULTI) -> list[list[tuple]]:
+    """All rows, in the one chunk the compiler's ``results_iter`` expects (the iterables
+    only ask for rows; counts and existence checks are not prepared)."""
+    if result_type != MULTI:
+        raise NotImplementedError(f"prepared queries return rows, not {result_type}")
     with _cursor(compiler.connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
