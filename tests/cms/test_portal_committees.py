@@ -62,3 +62,29 @@ def test_committee_and_candidates_keep_the_query_budget(client, tree, portal):
     without = queries_for(client, f"/c/{plain.pk}/")
     with_all = queries_for(client, f"/c/{busy.pk}/")
     assert without <= with_all <= QUERY_BUDGET
+
+
+def test_compound_page_builds_no_sql_once_warm(client, settings, tree, portal, monkeypatch):
+    """The page's queries are compiled once per process (common.prepared) and its site comes
+    from the site table (cms.sites): a warm render builds no SQL, it only runs it."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from tests.cms.builders import make_full_compound
+
+    settings.PORTAL_CACHE_SECONDS = 0
+    compound = make_full_compound(region=tree.communities[0], name="热页小区", grids=2)
+    form_committee(tree, compound=compound, size=7, formal=3)
+    passed, _failed = publish(build_vetting(tree, compound=compound))
+    url = f"/c/{compound.pk}/"
+    client.get(url)
+
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler,
+        "as_sql",
+        lambda self, *a, **k: compiled.append(self) or original(self, *a, **k),
+    )
+    html = client.get(url).text
+    assert "热页小区" in html and passed.name in html and "网格工作人员" in html
+    assert compiled == []
