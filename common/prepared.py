@@ -160,11 +160,18 @@ def _cursor(connection: Any) -> Any:
     ``prepare_threshold``."""
     if connection.vendor != "postgresql":
         return connection.cursor()
-    import psycopg
+    from django.db.backends.postgresql.base import ServerBindingCursor
 
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
+    raw = connection.connection
+    if raw.prepare_threshold is None:
         return connection.cursor()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+    # Django's create_cursor (time zone loaders included) with a server-binding class;
+    # a Django connection belongs to one thread, so the swap is not seen elsewhere.
+    factory, raw.cursor_factory = raw.cursor_factory, ServerBindingCursor
+    try:
+        with connection.wrap_database_errors:
+            return connection._prepare_cursor(connection.create_cursor())
+    finally:
+        raw.cursor_factory = factory

@@ -127,3 +127,19 @@ def test_statement_is_prepared_on_the_server_once_per_connection(tree):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert statements.count(sql) == 1, statements
+
+
+def test_dates_times_and_decimals_convert_as_django_does(tree):
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    compound = tree.compounds[0]  # four units with their areas
+    prepared = PreparedQuery(
+        lambda pk: Compound.objects.filter(pk=pk).annotate(area=Sum("units__exclusive_area")),
+        pk=int,
+    )
+    (row,) = prepared(pk=compound.pk)
+    expected = Compound.objects.annotate(area=Sum("units__exclusive_area")).get(pk=compound.pk)
+    assert row.created_at == expected.created_at and row.created_at.tzinfo is not None
+    assert isinstance(row.area, Decimal) and row.area == expected.area > 0
