@@ -1,0 +1,75 @@
+"""Public region reads: compound counts of every level from one grouped query."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from estates import selectors, services
+from estates.choices import RegionLevel
+from estates.models import Compound, Region
+from tests.factories import make_compound
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def uneven(tree):
+    """The tree's four compounds plus three more in the first community, and a street with
+    a community but no compounds at all."""
+    for i in range(3):
+        make_compound(region=tree.communities[0], name=f"加建{i}号小区", units=1)
+    empty_street = services.region_create(
+        code="532601009", name="空白街道", level=RegionLevel.STREET, parent=tree.county
+    )
+    services.region_create(
+        code="532601009001", name="空白社区", level=RegionLevel.COMMUNITY, parent=empty_street
+    )
+    return tree
+
+
+def _expected(region: Region) -> int:
+    return Compound.objects.filter(region_path__startswith=region.path).count()
+
+
+def test_counts_match_a_count_per_region(uneven):
+    counts = selectors.compound_counts_under()
+    regions = list(Region.objects.all())
+    assert len(regions) == 11
+    for region in regions:
+        assert counts.get(region.path, 0) == _expected(region), region.name
+    assert counts[uneven.province.path] == 7
+    assert counts[uneven.communities[0].path] == 4
+    assert Region.objects.get(code="532601009").path not in counts  # nothing below it
+
+
+def test_counts_within_a_subtree_stay_inside_it(uneven):
+    street = uneven.streets[1]
+    counts = selectors.compound_counts_under(street.path)
+    assert counts[street.path] == _expected(street) == 2
+    assert all(path.startswith(street.path) for path in counts if len(path) > len(street.path))
+    assert uneven.streets[0].path not in counts
+
+
+def test_region_page_reads_take_fixed_queries(uneven):
+    with CaptureQueriesContext(connection) as ctx:
+        county = selectors.region_get_public(code=uneven.county.code)
+        children = selectors.region_list_children(parent=county)
+    assert len(ctx.captured_queries) == 3  # region, its subtree's counts, its children
+    assert county.compound_count == 7
+    assert {c.name: c.compound_count for c in children} == {
+        "开化街道": 5,
+        "卧龙街道": 2,
+        "空白街道": 0,
+    }
+
+
+def test_children_by_code_and_roots(uneven):
+    streets = selectors.region_list_children_by_code(code=uneven.county.code)
+    assert [s.compound_count for s in streets] == [5, 2, 0]
+    (province,) = selectors.region_list_children_by_code(code=None)
+    assert province.compound_count == 7
+    assert selectors.region_list_children_by_code(code="532601009001") == []
+    top = selectors.region_list_top()
+    assert [(r.code, r.compound_count) for r in top] == [("530000", 7), ("532600", 7)]
