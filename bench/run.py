@@ -175,6 +175,26 @@ def query_counts(label: str) -> dict[str, int]:
     return counts
 
 
+def page_latency() -> dict[str, float]:
+    """Median in-process time of each public page with the page cache off (milliseconds;
+    for reference: machine-dependent, unlike the ratios)."""
+    from django.test.utils import override_settings
+
+    client = Client()
+    latency = {}
+    with override_settings(PORTAL_CACHE_SECONDS=0):
+        for name, path in page_paths().items():
+            if name.startswith("admin_"):
+                continue
+            count_queries(client, path)  # warm: compiled queries, site table
+            latency[name] = timed(lambda path=path: client.get(path), repeat=50) * 1e3
+    say(
+        "  public pages, page cache off (ms): "
+        + ", ".join(f"{k}={v:.1f}" for k, v in latency.items())
+    )
+    return latency
+
+
 def timed(fn, repeat: int = 30) -> float:
     samples = []
     for _ in range(repeat):
@@ -244,6 +264,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     RESULTS["queries_province"] = query_counts("province scale")
+    RESULTS["latency_province_ms"] = page_latency()
     RESULTS["scoped_listing"] = scoped_listing()
     RESULTS["throughput"] = throughput(page_paths()["compound"])
     RESULTS["import"] = import_vs_raw()
@@ -267,6 +288,10 @@ def report() -> None:
     say("queries per page, demo -> province:")
     for name, n in r["queries_demo"].items():
         say(f"  {name:16} {n:3d} -> {r['queries_province'][name]:3d}")
+    say(
+        "public pages at province scale, page cache off, in process (ms): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in r["latency_province_ms"].items())
+    )
     s = r["scoped_listing"]
     say(
         f"compound listing for a street officer {s['scoped_ms']:.2f} ms vs unscoped "
