@@ -19,9 +19,13 @@ from wagtail.models import Site
 
 from .caching import EXCLUDED_PREFIXES, registry_generation
 
+# Hosts kept per generation: the Host header is the client's to choose, so the table must
+# not grow with every name sent; hosts beyond the first few are looked up each time.
+MAX_HOSTS = 32
 _lock = threading.Lock()
 _table: dict[tuple[str, str], Site | None] = {}
 _table_generation: int | None = None
+_MISSING = object()
 
 
 def site_for_request(request: HttpRequest) -> Site | None:
@@ -34,10 +38,12 @@ def site_for_request(request: HttpRequest) -> Site | None:
         if generation != _table_generation:
             _table.clear()
             _table_generation = generation
-        if key in _table:
-            site = _table[key]
-        else:
-            site = _table[key] = _load(request)
+        site = _table.get(key, _MISSING)
+    if site is _MISSING:
+        site = _load(request)
+        with _lock:
+            if len(_table) < MAX_HOSTS and generation == _table_generation:
+                _table[key] = site
     if site is None:
         return None
     fresh = copy.copy(site)

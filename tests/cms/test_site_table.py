@@ -59,3 +59,13 @@ def test_each_request_gets_its_own_copies(portal):
     first.root_page.title = "只在本次请求中修改"
     assert second.root_page.title != first.root_page.title
     assert site_for_request(request).root_page.title == portal.title
+
+
+def test_made_up_hosts_do_not_grow_the_table(portal):
+    from cms import sites
+
+    factory = RequestFactory()
+    for i in range(sites.MAX_HOSTS * 3):
+        site = site_for_request(factory.get("/", HTTP_HOST=f"h{i}.example.cn"))
+        assert site.root_page.pk == portal.pk  # the default site answers every host
+    assert len(sites._table) == sites.MAX_HOSTS
