@@ -73,3 +73,13 @@ def test_children_by_code_and_roots(uneven):
     assert selectors.region_list_children_by_code(code="532601009001") == []
     top = selectors.region_list_top()
     assert [(r.code, r.compound_count) for r in top] == [("530000", 7), ("532600", 7)]
+
+
+def test_search_folds_case_only_where_letters_have_case(uneven):
+    make_compound(region=uneven.communities[1], name="SOHO现代城", units=1)
+    names = lambda q: [c.name for c in selectors.compound_list_public(q=q)]  # noqa: E731
+    assert names("soho") == names("SoHo") == ["SOHO现代城"]
+    assert names("现代城") == ["SOHO现代城"]
+    found = names("阳光")
+    assert len(found) == 4 and all("阳光" in name for name in found)
+    assert names("阳光花园小区x") == []
