@@ -76,7 +76,7 @@ class PortalHomePage(RoutablePageMixin, Page):
 
     @path("")
     def index(self, request: HttpRequest) -> HttpResponse:
-        regions = selectors.region_list_top()
+        regions, totals = selectors.portal_overview()
         provinces = [r for r in regions if r.level == RegionLevel.PROVINCE]
         by_parent: dict[int | None, list] = {}
         for region in regions:
@@ -87,7 +87,7 @@ class PortalHomePage(RoutablePageMixin, Page):
             request,
             "cms/portal_home.html",
             groups=groups,
-            totals=selectors.region_totals(),
+            totals=totals,
         )
 
     @path("r/<str:code>/", name="region")

@@ -52,21 +52,32 @@ def _count(queryset: QuerySet) -> Subquery:
     )
 
 
-def compound_counts_under(prefix: str = "") -> Counter[str]:
-    """Compounds under every region whose path starts with ``prefix`` (every region when
-    empty), keyed by region path: one indexed prefix query grouped by the compounds'
-    community path, summed up the tree in Python. (A count subquery per region cannot use
-    the path index: its LIKE pattern comes from the outer row, so at province scale each
-    region scanned every compound, 40 ms for the front page.)"""
+def _grouped_counts(prefix: str) -> tuple[Counter[str], Counter[str]]:
+    """Compounds, and red-property compounds, under every region whose path starts with
+    ``prefix`` (every region when empty), keyed by region path: one indexed prefix query
+    grouped by the compounds' community path, summed up the tree in Python. (A count
+    subquery per region cannot use the path index: its LIKE pattern comes from the outer
+    row, so at province scale each region scanned every compound, 40 ms for the front
+    page.)"""
     compounds = Compound.objects.order_by()
     if prefix:
         compounds = compounds.filter(region_path__startswith=prefix)
+    rows = compounds.values_list("region_path").annotate(
+        n=Count("pk"), red=Count("pk", filter=Q(is_red_property=True))
+    )
     counts: Counter[str] = Counter()
-    for path, n in compounds.values_list("region_path").annotate(n=Count("pk")):
+    red: Counter[str] = Counter()
+    for path, n, n_red in rows:
         end = 0
         while end := path.find(PATH_SEP, end) + 1:
             counts[path[:end]] += n
-    return counts
+            red[path[:end]] += n_red
+    return counts, red
+
+
+def compound_counts_under(prefix: str = "") -> Counter[str]:
+    """Compounds under every region below ``prefix``, keyed by region path (one query)."""
+    return _grouped_counts(prefix)[0]
 
 
 def _with_counts(regions: list[Region], counts: Counter[str]) -> list[Region]:
@@ -89,10 +100,17 @@ def region_ancestors(region: Region) -> list[Region]:
 # ---------------------------------------------------------------- public: regions
 
 
-def region_list_top() -> list[Region]:
-    """Provinces and prefectures with their compound counts: the portal's front page."""
+def portal_overview() -> tuple[list[Region], dict[str, int]]:
+    """The front page: provinces and prefectures with their compound counts, and the
+    headline figures, in two queries."""
     regions = list(Region.objects.filter(level__lte=RegionLevel.PREFECTURE).order_by("path"))
-    return _with_counts(regions, compound_counts_under())
+    counts, red = _grouped_counts("")
+    roots = [path for path in counts if path.count(PATH_SEP) == 1]
+    totals = {
+        "compounds": sum(counts[path] for path in roots),
+        "red_property": sum(red[path] for path in roots),
+    }
+    return _with_counts(regions, counts), totals
 
 
 def region_get_public(*, code: str) -> Region | None:
@@ -132,13 +150,6 @@ def region_list_children_by_code(*, code: str | None) -> list[Region]:
     first = regions[0]
     return _with_counts(
         regions, compound_counts_under(first.path.removesuffix(f"{first.code}{PATH_SEP}"))
-    )
-
-
-def region_totals() -> dict[str, int]:
-    """Headline figures for the front page."""
-    return Compound.objects.aggregate(
-        compounds=Count("pk"), red_property=Count("pk", filter=Q(is_red_property=True))
     )
 
 

@@ -71,8 +71,9 @@ def test_children_by_code_and_roots(uneven):
     (province,) = selectors.region_list_children_by_code(code=None)
     assert province.compound_count == 7
     assert selectors.region_list_children_by_code(code="532601009001") == []
-    top = selectors.region_list_top()
+    top, totals = selectors.portal_overview()
     assert [(r.code, r.compound_count) for r in top] == [("530000", 7), ("532600", 7)]
+    assert totals == {"compounds": 7, "red_property": 0}
 
 
 def test_search_folds_case_only_where_letters_have_case(uneven):
@@ -83,3 +84,20 @@ def test_search_folds_case_only_where_letters_have_case(uneven):
     found = names("阳光")
     assert len(found) == 4 and all("阳光" in name for name in found)
     assert names("阳光花园小区x") == []
+
+
+def test_front_page_totals_count_red_property_compounds(uneven):
+    make_compound(
+        region=uneven.communities[3], name="红色物业示范小区", units=1, is_red_property=True
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        _regions, totals = selectors.portal_overview()
+    assert len(ctx.captured_queries) == 2
+    assert (
+        totals
+        == {
+            "compounds": Compound.objects.count(),
+            "red_property": Compound.objects.filter(is_red_property=True).count(),
+        }
+        == {"compounds": 8, "red_property": 1}
+    )
