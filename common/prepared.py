@@ -32,6 +32,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.sql.constants import MULTI
 
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 # Sample arguments the queryset is compiled with, one per argument.
 _INT_SAMPLE_BASE = 31_000
 _STR_SAMPLE = "\x1fprepared-sample-"
@@ -57,31 +58,36 @@ class PreparedQuery:
                 raise TypeError(f"{name}: prepared arguments are int or str, not {kind}")
         self.build = build
         self.arguments = arguments
-        self._prepared: dict[tuple[str, str], _Prepared] = {}
+        self._prepared: dict[str, _Prepared] = {}
         self._lock = threading.Lock()
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list:
         if values.keys() != self.arguments.keys():
             raise TypeError(f"expected arguments {sorted(self.arguments)}, got {sorted(values)}")
         prepared = self._prepared_for(using)
+        connection = connections[using]  # this thread's: Django's connections are per thread
         params = list(prepared.params)
         for name, positions in prepared.slots:
             value = self.arguments[name](values[name])
+            if self.arguments[name] is int:
+                if not BIGINT_MIN <= value <= BIGINT_MAX:
+                    return []  # no integer column holds it (Django too answers "none")
+                if connection.vendor == "postgresql":
+                    value = _int8(value)  # one statement, not one per int2/int4/int8
             for position in positions:
                 params[position] = value
-        return list(_queryset_with_sql(prepared, tuple(params)))
+        return list(_queryset_with_sql(prepared, tuple(params), connection))
 
     def sql(self, using: str = DEFAULT_DB_ALIAS) -> str:
         """The prepared SQL (with placeholders), for tests and EXPLAIN."""
         return self._prepared_for(using).sql
 
     def _prepared_for(self, using: str) -> _Prepared:
-        key = (using, connections[using].vendor)
-        prepared = self._prepared.get(key)
+        prepared = self._prepared.get(using)
         if prepared is None:
             with self._lock:
-                prepared = self._prepared.get(key) or self._prepare(using)
-                self._prepared[key] = prepared
+                prepared = self._prepared.get(using) or self._prepare(using)
+                self._prepared[using] = prepared
         return prepared
 
     def _samples(self, offset: int) -> dict[str, int | str]:
@@ -122,10 +128,11 @@ class PreparedQuery:
         return _Prepared(queryset, compiler, sql, params, tuple(slots))
 
 
-def _queryset_with_sql(prepared: _Prepared, params: tuple) -> QuerySet:
+def _queryset_with_sql(prepared: _Prepared, params: tuple, connection: Any) -> QuerySet:
     """A copy of the prepared queryset whose compiler returns the stored SQL with these
-    parameters; Django's iterable then executes it and builds the results as usual."""
-    compiler = _shallow_copy(prepared.compiler)
+    parameters on this thread's connection; Django's iterable then executes it and builds
+    the results as usual."""
+    compiler = _shallow_copy(prepared.compiler, connection=connection)
     compiler.as_sql = lambda *args, **kwargs: (prepared.sql, params)
     compiler.execute_sql = lambda *args, **kwargs: _fetch(compiler, prepared.sql, params, *args)
     query = _shallow_copy(prepared.queryset.query)
@@ -167,11 +174,18 @@ def _cursor(connection: Any) -> Any:
     raw = connection.connection
     if raw.prepare_threshold is None:
         return connection.cursor()
-    # Django's create_cursor (time zone loaders included) with a server-binding class;
-    # a Django connection belongs to one thread, so the swap is not seen elsewhere.
+    # Django's create_cursor (time zone loaders included) with a server-binding class.
+    # This is the calling thread's own connection (see PreparedQuery.__call__), which no
+    # other thread uses, so the swap is seen nowhere else.
     factory, raw.cursor_factory = raw.cursor_factory, ServerBindingCursor
     try:
         with connection.wrap_database_errors:
             return connection._prepare_cursor(connection.create_cursor())
     finally:
         raw.cursor_factory = factory
+
+
+def _int8(value: int) -> Any:
+    from psycopg.types.numeric import Int8
+
+    return Int8(value)

@@ -92,9 +92,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # wagtailsearch's index uses SearchVectorField/GinIndex (STACK.md §3).
     INSTALLED_APPS.append("django.contrib.postgres")
     # Statements of common.prepared are prepared on the server at their first run on a
-    # connection (Django's own cursors bind on the client and are never prepared). Set
+    # connection (Django's own cursors bind on the client and are never prepared). Only
+    # worth it when connections outlive a request (CONN_MAX_AGE); set
     # DB_PREPARE_THRESHOLD=none behind a proxy that pools connections per transaction.
-    _threshold = os.environ.get("DB_PREPARE_THRESHOLD", "0").lower()
+    _keeps_connections = DATABASES["default"]["CONN_MAX_AGE"] != 0
+    _threshold = os.environ.get(
+        "DB_PREPARE_THRESHOLD", "0" if _keeps_connections else "none"
+    ).lower()
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         None if _threshold == "none" else int(_threshold)
     )

@@ -239,3 +239,9 @@ def test_search_ranks_name_prefix_then_name_then_address(client, tree, portal):
     _, html = get(client, "/search/?q=翠湖")
     order = [html.index(name) for name in ("翠湖花园", "新翠湖苑", "金碧小区")]
     assert order == sorted(order)
+
+
+def test_compound_ids_beyond_any_row_are_not_found(client, portal):
+    huge = 10**25
+    assert client.get(f"/c/{huge}/").status_code == 404
+    assert client.get(f"/api/public/compounds/{huge}/").status_code == 404

@@ -122,6 +122,8 @@ def test_statement_is_prepared_on_the_server_once_per_connection(tree):
     prepared = PreparedQuery(compound_names, region_id=int)
     for community in tree.communities:
         prepared(region_id=community.pk)
+    # Small and large ids bind alike (psycopg would pick int2, int4 or int8 by value).
+    assert prepared(region_id=3) == prepared(region_id=5_000_000_000) == []
     sql = prepared.sql().replace("%s", "$1")
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
@@ -143,3 +145,38 @@ def test_dates_times_and_decimals_convert_as_django_does(tree):
     expected = Compound.objects.annotate(area=Sum("units__exclusive_area")).get(pk=compound.pk)
     assert row.created_at == expected.created_at and row.created_at.tzinfo is not None
     assert isinstance(row.area, Decimal) and row.area == expected.area > 0
+
+
+def test_ids_beyond_any_integer_column_find_nothing(tree):
+    prepared = PreparedQuery(compound_names, region_id=int)
+    assert prepared(region_id=10**30) == prepared(region_id=-(10**30)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_threads_use_their_own_connection(tree):
+    """Compiled in one thread, run in another (runserver serves each request in a new
+    thread): each call goes through the calling thread's connection."""
+    import threading
+
+    from django.db import connections
+
+    prepared = PreparedQuery(compound_names, region_id=int)
+    community = tree.communities[0]
+    expected = prepared(region_id=community.pk)
+    results, errors = [], []
+
+    def worker():
+        try:
+            results.append(prepared(region_id=community.pk))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert results == [expected] * 3 and expected
