@@ -128,7 +128,10 @@ def mark_portal_response(response: HttpResponse) -> HttpResponse:
 
 
 def page_cache_key(request: HttpRequest, generation: int, language: str) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    """Host included: each Wagtail site has its own pages under the same paths. The host
+    has passed ALLOWED_HOSTS (``get_host`` raises otherwise, a 400)."""
+    address = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"portal:page:{generation}:{language}:{digest}"
 
 

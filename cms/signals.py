@@ -3,6 +3,7 @@ show drops all cached pages (cms listens to estates; estates never imports cms).
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from estates.models import Building, Compound, Grid, GridStaff, PropertyCompany, Region, Unit
@@ -41,17 +42,23 @@ def connect() -> None:
     from wagtail.images import get_image_model
 
     image_model = get_image_model()
-    # Sites and pages: the portal's title and intro, and the per-process site table.
-    post_save.connect(_site_or_page_changed, dispatch_uid="cms.portal.site_or_page.save")
-    post_delete.connect(_site_or_page_changed, dispatch_uid="cms.portal.site_or_page.delete")
     post_save.connect(registry_changed, sender=image_model, dispatch_uid="cms.portal.image.save")
     post_delete.connect(
         registry_changed, sender=image_model, dispatch_uid="cms.portal.image.delete"
     )
+    # Sites and pages: the portal's title and intro, and the per-process site table. Each
+    # model by name: a receiver for every sender would cost every delete its fast path.
+    from wagtail.models import Site, get_page_models
+
+    for model in (Site, *get_page_models()):
+        uid = f"cms.portal.site_or_page.{model._meta.label_lower}"
+        post_save.connect(_site_or_page_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_site_or_page_changed, sender=model, dispatch_uid=f"{uid}.delete")
 
 
-def _site_or_page_changed(sender, instance, **kwargs) -> None:
-    from wagtail.models import Page, Site
-
-    if isinstance(instance, (Site, Page)):
-        registry_changed()
+def _site_or_page_changed(**kwargs) -> None:
+    """Now, and again once the change is committed: a request of another worker that
+    reloads the site table in between would otherwise keep the old page until the next
+    change (the page cache at least expires; the table does not)."""
+    registry_changed()
+    transaction.on_commit(registry_changed)

@@ -75,5 +75,8 @@ class SiteMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Only the public pages: the admin and the API look the site up when they need it.
         if not request.path.startswith(EXCLUDED_PREFIXES):
+            # ALLOWED_HOSTS first (as CommonMiddleware would, next): a disallowed host
+            # gets its 400 before it can take a place in the table.
+            request.get_host()
             request._wagtail_site = site_for_request(request)
         return self.get_response(request)

@@ -69,3 +69,64 @@ def test_made_up_hosts_do_not_grow_the_table(portal):
         site = site_for_request(factory.get("/", HTTP_HOST=f"h{i}.example.cn"))
         assert site.root_page.pk == portal.pk  # the default site answers every host
     assert len(sites._table) == sites.MAX_HOSTS
+
+
+def test_unpublishing_the_portal_reaches_the_next_request(client, portal):
+    assert client.get("/").status_code == 200
+    portal.unpublish()
+    assert client.get("/").status_code == 404
+
+
+def test_site_and_page_changes_move_the_generation_again_on_commit(
+    portal, django_capture_on_commit_callbacks
+):
+    from cms.caching import registry_generation
+
+    before = registry_generation()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        portal.title = "物业治理公开信息（新）"
+        portal.save()
+    middle = registry_generation()
+    assert middle != before and callbacks
+    for callback in callbacks:
+        callback()
+    assert registry_generation() != middle
+
+
+def test_other_models_keep_fast_deletes(db):
+    """The receivers are connected per site and page model: one for every sender would make
+    Django load and signal each row of every cascade delete of every model."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page
+
+    from cms.models import PortalHomePage
+    from cms.signals import _site_or_page_changed
+    from committees.models import ArchiveRecord
+    from estates.models import Ownership
+
+    def listens(signal, model) -> bool:
+        sync_receivers, _async_receivers = signal._live_receivers(model)
+        return _site_or_page_changed in sync_receivers
+
+    for signal in (post_save, post_delete):
+        assert all(listens(signal, model) for model in (Site, Page, PortalHomePage))
+        assert not any(listens(signal, model) for model in (Ownership, ArchiveRecord))
+
+
+def test_disallowed_hosts_are_refused_before_the_table(client, settings, portal):
+    from cms import sites
+
+    settings.ALLOWED_HOSTS = ["portal.example.cn"]
+    assert client.get("/", HTTP_HOST="portal.example.cn").status_code == 200
+    for i in range(5):
+        assert client.get("/", HTTP_HOST=f"junk{i}.example.com").status_code == 400
+    assert [host for host, _port in sites._table] == ["portal.example.cn"]
+
+
+def test_cached_pages_are_kept_per_host(client, settings, portal):
+    from cms.caching import CACHE_HEADER
+
+    settings.ALLOWED_HOSTS = ["a.example.cn", "b.example.cn"]
+    assert client.get("/", HTTP_HOST="a.example.cn")[CACHE_HEADER] == "miss"
+    assert client.get("/", HTTP_HOST="a.example.cn")[CACHE_HEADER] == "hit"
+    assert client.get("/", HTTP_HOST="b.example.cn")[CACHE_HEADER] == "miss"
