@@ -68,7 +68,7 @@ def _grouped_counts(prefix: str) -> tuple[Counter[str], Counter[str]]:
     counts: Counter[str] = Counter()
     red: Counter[str] = Counter()
     for path, n, n_red in rows:
-        end = 0
+        end = max(len(prefix) - 1, 0)  # from the prefix's own region down, not above it
         while end := path.find(PATH_SEP, end) + 1:
             counts[path[:end]] += n
             red[path[:end]] += n_red
