@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-# China's official holidays and make-up working days (国务院办公厅放假通知), seeded by
-# migration committees.0004. Ranges are inclusive; weekends inside them are rest days anyway.
+# China's official holidays and make-up working days, seeded by migration committees.0004,
+# as the State Council's notices give them: 国务院办公厅关于2024年部分节假日安排的通知;
+# …2025年… (国办发明电〔2024〕12号, 2024-11-12); …2026年… (2025-11-04). Add each year's
+# notice when it is published. Ranges are inclusive; weekends inside them are rest days anyway.
 OFFICIAL_REST_DAYS: tuple[tuple[str, str, str], ...] = (
     ("2024-01-01", "2024-01-01", "元旦"),
     ("2024-02-10", "2024-02-17", "春节"),

@@ -1,6 +1,6 @@
 """DOMAIN 1.10 deadlines: calendar days, start day excluded, rest days roll forward."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -27,6 +27,19 @@ def test_official_holidays_are_seeded_and_move_deadlines():
     assert due_date(date(2024, 10, 2), 10) == date(2024, 10, 12)
     # Spring Festival 2025: 01-28..02-04 rest.
     assert due_date(date(2025, 1, 20), 10) == date(2025, 2, 5)
+
+
+def test_2026_notice():
+    """国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04)."""
+    calendar = WorkCalendar.load()
+    spring_festival = [date(2026, 2, 15) + timedelta(days=n) for n in range(9)]
+    assert all(calendar.is_rest_day(day) for day in spring_festival)  # 02-15..02-23
+    for day in ("2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"):
+        assert not calendar.is_rest_day(date.fromisoformat(day))  # make-up working days
+    assert calendar.is_rest_day(date(2026, 1, 2))  # 元旦 01-01..01-03 (a Friday)
+    assert calendar.is_rest_day(date(2026, 10, 7)) and not calendar.is_rest_day(date(2026, 10, 8))
+    # A 30-day period ending on 2026-02-21 (Saturday of the Spring Festival) ends 02-24.
+    assert calendar.due_date(date(2026, 1, 22), 30) == date(2026, 2, 24)
 
 
 def test_recorded_exception_overrides_weekend_rule():
