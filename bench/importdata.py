@@ -14,21 +14,12 @@ from django.db import transaction
 from common.validators import id_number_check_char
 from estates import services
 from estates.choices import RegionLevel
+from estates.importing import COLUMNS
 from estates.loading import bulk_insert
 from estates.models import Building, Compound, Owner, Ownership, Region, Unit
 
-HEADER = [
-    "社区",
-    "小区",
-    "楼栋",
-    "单元",
-    "房号",
-    "专有部分面积",
-    "面积来源",
-    "业主姓名",
-    "证件号码",
-    "联系电话",
-]
+# The importer's own column names, as streets write them.
+HEADER = [names[0] for names in COLUMNS.values()]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 

@@ -32,7 +32,9 @@ def site_for_request(request: HttpRequest) -> Site | None:
     """The site for this request's host, its root page already the specific page. Each
     call returns fresh copies, so nothing a request sets on them outlives it."""
     global _table_generation
-    key = (split_domain_port(request._get_raw_host())[0], request.get_port())
+    # get_host() checks ALLOWED_HOSTS (a 400 otherwise, as CommonMiddleware would give
+    # next): a disallowed host never takes a place in the table.
+    key = (split_domain_port(request.get_host())[0], request.get_port())
     generation = registry_generation()
     with _lock:
         if generation != _table_generation:
@@ -75,8 +77,5 @@ class SiteMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Only the public pages: the admin and the API look the site up when they need it.
         if not request.path.startswith(EXCLUDED_PREFIXES):
-            # ALLOWED_HOSTS first (as CommonMiddleware would, next): a disallowed host
-            # gets its 400 before it can take a place in the table.
-            request.get_host()
             request._wagtail_site = site_for_request(request)
         return self.get_response(request)

@@ -68,10 +68,12 @@ def _grouped_counts(prefix: str) -> tuple[Counter[str], Counter[str]]:
     counts: Counter[str] = Counter()
     red: Counter[str] = Counter()
     for path, n, n_red in rows:
-        end = max(len(prefix) - 1, 0)  # from the prefix's own region down, not above it
-        while end := path.find(PATH_SEP, end) + 1:
+        end = len(prefix)  # the prefix itself ("" holds the totals), then each region below
+        while True:
             counts[path[:end]] += n
             red[path[:end]] += n_red
+            if not (end := path.find(PATH_SEP, end) + 1):
+                break
     return counts, red
 
 
@@ -105,11 +107,7 @@ def portal_overview() -> tuple[list[Region], dict[str, int]]:
     headline figures, in two queries."""
     regions = list(Region.objects.filter(level__lte=RegionLevel.PREFECTURE).order_by("path"))
     counts, red = _grouped_counts("")
-    roots = [path for path in counts if path.count(PATH_SEP) == 1]
-    totals = {
-        "compounds": sum(counts[path] for path in roots),
-        "red_property": sum(red[path] for path in roots),
-    }
+    totals = {"compounds": counts[""], "red_property": red[""]}
     return _with_counts(regions, counts), totals
 
 
@@ -126,14 +124,9 @@ def region_get_public(*, code: str) -> Region | None:
 
 def region_list_children(*, parent: Region | None) -> list[Region]:
     """Child regions (or the roots) with compound counts."""
-    if parent is None:
-        return _with_counts(
-            list(Region.objects.filter(parent__isnull=True).order_by("code")),
-            compound_counts_under(),
-        )
     counts = getattr(parent, "subtree_compound_counts", None)
     if counts is None:
-        counts = compound_counts_under(parent.path)
+        counts = compound_counts_under(parent.path if parent else "")
     return _with_counts(list(Region.objects.filter(parent=parent).order_by("code")), counts)
 
 
