@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import HttpBasicAuth, django_auth
-from wagtail.api.v3.auth import BearerTokenAuth
 
+from common.api_auth import REGISTRY_AUTH
 from common.validators import mask_id_number, mask_phone
 
 from . import selectors
@@ -32,20 +30,7 @@ MSG_FORBIDDEN = _("您没有查看该数据的权限。")
 MSG_NOT_FOUND = _("未找到，或不在您的辖区内。")
 
 
-class BasicAuth(HttpBasicAuth):
-    """HTTP basic auth for scripts; prefer a Wagtail API token (Bearer) for repeated calls,
-    since each basic request runs the password hasher."""
-
-    def authenticate(self, request: HttpRequest, username: str, password: str):
-        user = authenticate(request, username=username, password=password)
-        if user is None or not user.is_active:
-            return None
-        request.user = user
-        return user
-
-
-# Session (browser), a Wagtail API token (Authorization: Bearer), or HTTP basic.
-REGISTRY_AUTH = [django_auth, BearerTokenAuth(), BasicAuth()]
+# Wagtail API token (Authorization: Bearer), HTTP basic, or the session (common.api_auth).
 
 public = Router(tags=["public"])
 registry = Router(tags=["registry"], auth=REGISTRY_AUTH)
