@@ -1,10 +1,12 @@
 """Settings shared by every environment; values that differ come from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "django_filters",
     "ninja",
     "guardian",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +115,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses an account or address locked out after repeated failures.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -186,3 +193,19 @@ SECURE_CSP = {
 }
 
 LOGIN_URL = "wagtailadmin_login"
+
+# Failed logins (admin form and the API's basic auth) are counted per account and per
+# address (django-axes); either reaching the limit within the cool-off locks it for the
+# cool-off. A success resets the count.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # no django.contrib.admin: the attempts are in the database
+AXES_LOCKOUT_CALLABLE = "common.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "common.security.client_ip"
+AXES_COOLOFF_MESSAGE = _("登录失败次数过多，已暂时锁定，请稍后再试。")
+AXES_PERMALOCK_MESSAGE = _("登录失败次数过多，已锁定，请联系平台管理员解锁。")
+# Behind a reverse proxy that appends the client's address to X-Forwarded-For: how many
+# proxies to count from the right (0: the connecting address is the client's).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
