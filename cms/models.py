@@ -20,6 +20,7 @@ from estates import selectors
 from estates.choices import RegionLevel
 
 from .caching import cached_view_restrictions, mark_portal_response
+from .fragments import portal_data
 
 SEARCH_PAGE_SIZE = 20
 COMPOUND_PAGE_SIZE = 50
@@ -31,6 +32,25 @@ def _page_number(request: HttpRequest) -> int:
         return max(1, int(request.GET.get("page", "1")))
     except ValueError:
         return 1
+
+
+def compound_page_data(pk: int) -> dict | None:
+    """Everything the compound page shows, read with the plain ORM (cms.fragments keeps it
+    until the registry changes); None when there is no such compound."""
+    compound = selectors.compound_get_public(pk=pk)
+    if compound is None:
+        return None
+    return {
+        "compound": compound,
+        "breadcrumbs": selectors.compound_breadcrumbs(compound),
+        "grids": selectors.grid_staff_for_compound(compound=compound),
+        "committee_public": (
+            committee_public_for(compound) if compound.has_active_committee else None
+        ),
+        "candidates": (
+            published_candidates_for(compound) if compound.has_published_election else []
+        ),
+    }
 
 
 class PortalHomePage(RoutablePageMixin, Page):
@@ -105,22 +125,10 @@ class PortalHomePage(RoutablePageMixin, Page):
 
     @path("c/<int:pk>/", name="compound")
     def compound(self, request: HttpRequest, pk: int) -> HttpResponse:
-        compound = selectors.compound_get_public(pk=pk)
-        if compound is None:
+        context = portal_data(f"compound:{pk}", lambda: compound_page_data(pk))
+        if context is None:
             raise Http404
-        return self._render(
-            request,
-            "cms/compound.html",
-            compound=compound,
-            breadcrumbs=selectors.compound_breadcrumbs(compound),
-            grids=selectors.grid_staff_for_compound(compound=compound),
-            committee_public=(
-                committee_public_for(compound) if compound.has_active_committee else None
-            ),
-            candidates=(
-                published_candidates_for(compound) if compound.has_published_election else []
-            ),
-        )
+        return self._render(request, "cms/compound.html", **context)
 
     @path("search/", name="search")
     def search(self, request: HttpRequest) -> HttpResponse:

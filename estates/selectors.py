@@ -33,7 +33,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from common.jurisdiction import VIEW, scope_queryset
-from common.prepared import PreparedQuery
 
 from .choices import GridRole, RegionLevel
 from .models import PATH_SEP, Building, Compound, GridStaff, Owner, Region, Unit
@@ -221,18 +220,14 @@ def _compound_public(pk: int) -> QuerySet[Compound]:
             Compound.objects.select_related(COMPOUND_REGION_CHAIN, "property_company", "photo")
         )
         .annotate(**flags)
-        .filter(pk=pk)[:1]
+        .filter(pk=pk)
     )
-
-
-# Compiled once per process: building this query's SQL costs far more than running it.
-_COMPOUND_PUBLIC = PreparedQuery(_compound_public, pk=int)
 
 
 def compound_get_public(*, pk: int) -> Compound | None:
     """One compound with breadcrumbs, company, photo, statistics and the registered flags
     in one query."""
-    rows = _COMPOUND_PUBLIC(pk=pk)
+    rows = list(_compound_public(pk)[:1])
     return rows[0] if rows else None
 
 
@@ -250,15 +245,12 @@ def _grid_staff(compound_id: int) -> QuerySet[GridStaff]:
     )
 
 
-_GRID_STAFF = PreparedQuery(_grid_staff, compound_id=int)
-
-
 def grid_staff_for_compound(*, compound: Compound) -> list[tuple[object, list[GridStaff]]]:
     """The grid staff covering the compound's buildings, grouped by grid, in one query.
     Their names and phones are posted on every building on purpose (DOMAIN 0.1)."""
     groups: dict[int, tuple[object, list[GridStaff]]] = {}
     labels = dict(GridRole.choices)  # get_role_display() rebuilds this for every call
-    for member in _GRID_STAFF(compound_id=compound.pk):
+    for member in _grid_staff(compound.pk):
         member.role_label = labels.get(member.role, member.role)
         groups.setdefault(member.grid_id, (member.grid, []))[1].append(member)
     for _grid, members in groups.values():

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from common.jurisdiction import VIEW, scope_queryset
-from common.prepared import PreparedQuery
 from estates.models import Compound
 
 from ..choices import BranchKind, Position
@@ -160,16 +159,12 @@ def _public_members(compound_id: int) -> QuerySet[CommitteeMember]:
     )
 
 
-# Compiled once per process (common.prepared): the public compound page runs it.
-_PUBLIC_MEMBERS = PreparedQuery(_public_members, compound_id=int)
-
-
 def committee_public_for(compound: Compound, *, today: date | None = None) -> dict | None:
     """What the public compound page shows about its active committee: kind, current term,
     members with positions, party branch, filing date. Names only: no phones or ID
     numbers. One query (the members of the latest term, carrying their term, committee
     and open branch); a second only for a committee without serving members."""
-    members = _PUBLIC_MEMBERS(compound_id=compound.pk)
+    members = list(_public_members(compound.pk))
     if members:
         term = members[0].term
         committee = term.committee

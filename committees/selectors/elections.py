@@ -9,7 +9,6 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from common.jurisdiction import VIEW, scope_queryset
-from common.prepared import PreparedQuery
 from estates.models import Compound
 
 from ..choices import CandidateStatus, ElectionStatus, Position
@@ -64,14 +63,10 @@ def _published_candidates(compound_id: int) -> QuerySet[Candidate]:
     ).values_list("name", "position_sought")
 
 
-# Compiled once per process (common.prepared): the public compound page runs it.
-_PUBLISHED_CANDIDATES = PreparedQuery(_published_candidates, compound_id=int)
-
-
 def published_candidates_for(compound: Compound) -> list[PublicCandidate]:
     """The vetted candidate list of the compound's published election (one query).
     Failed and withdrawn candidates and all findings stay private (DOMAIN §9)."""
-    rows = _PUBLISHED_CANDIDATES(compound_id=compound.pk)
+    rows = list(_published_candidates(compound.pk))
     order = list(Position.values)
     labels = dict(Position.choices)
     return [

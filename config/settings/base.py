@@ -96,17 +96,6 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # wagtailsearch's index uses SearchVectorField/GinIndex (STACK.md §3).
     INSTALLED_APPS.append("django.contrib.postgres")
-    # Statements of common.prepared are prepared on the server at their first run on a
-    # connection (Django's own cursors bind on the client and are never prepared). Only
-    # worth it when connections outlive a request (CONN_MAX_AGE); set
-    # DB_PREPARE_THRESHOLD=none behind a proxy that pools connections per transaction.
-    _keeps_connections = DATABASES["default"]["CONN_MAX_AGE"] != 0
-    _threshold = os.environ.get(
-        "DB_PREPARE_THRESHOLD", "0" if _keeps_connections else "none"
-    ).lower()
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        None if _threshold == "none" else int(_threshold)
-    )
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
@@ -167,6 +156,9 @@ CACHES = {
 # Whole public pages are cached this long for anonymous visitors (0 turns it off); any
 # registry change drops them at once (cms.caching).
 PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "600"))
+# The data behind public pages (cms.fragments) is kept this long, also for signed-in
+# visitors and whatever the page cache does; any registry change drops it at once.
+PORTAL_DATA_CACHE_SECONDS = int(os.environ.get("PORTAL_DATA_CACHE_SECONDS", "600"))
 # Its mtime is the cache generation shared by all worker processes of a host.
 PORTAL_GENERATION_FILE = os.environ.get(
     "PORTAL_GENERATION_FILE", str(VAR_DIR / "portal-generation")

@@ -11,8 +11,3 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # One process per test worker: the generation lives in its local cache, so parallel
 # workers cannot drop each other's pages mid-test.
 PORTAL_GENERATION_FILE = None
-# The test database connection lives for the whole run: prepare as production does.
-if DATABASES["default"]["ENGINE"].endswith("postgresql") and (  # noqa: F405
-    "DB_PREPARE_THRESHOLD" not in os.environ
-):
-    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 0  # noqa: F405
