@@ -1,8 +1,9 @@
 """Province-scale benchmark: run by `make bench` against a throwaway PostgreSQL.
 
 Prints, from one run, ratios that do not depend on the machine's speed:
-- throughput of a compound page (uncached and cached) against a bare Django view, all
-  served by gunicorn and loaded by wrk on loopback;
+- throughput of a compound page (page cache off and on) against a bare Django view, all
+  served by gunicorn and loaded by wrk on loopback; for reference also with the pages'
+  data cache off (every request reads the database);
 - SQL queries of the main public pages and admin listings at demo and province scale;
 - the scoped compound listing of a street officer against the same listing unscoped;
 - importing 100,000 units against a raw bulk insert of the same rows.
@@ -67,9 +68,10 @@ def wrk(url: str) -> float:
 
 class Gunicorn:
     """gunicorn serving the project with production settings; whole-page caching on or
-    off (small lookups such as view restrictions stay cached either way, as deployed)."""
+    off (the pages' data and small lookups such as view restrictions stay cached, as
+    deployed, unless ``data_cache`` is off)."""
 
-    def __init__(self, page_cache: bool):
+    def __init__(self, page_cache: bool, data_cache: bool = True):
         self.port = free_port()
         self.cache_dir = tempfile.mkdtemp(prefix="bench-cache-")
         env = {
@@ -80,6 +82,7 @@ class Gunicorn:
             "HTTPS": "0",
             "CACHE_BACKEND": "locmem",
             "PORTAL_CACHE_SECONDS": "600" if page_cache else "0",
+            "PORTAL_DATA_CACHE_SECONDS": "600" if data_cache else "0",
             "PORTAL_GENERATION_FILE": os.path.join(self.cache_dir, "portal-generation"),
             "CONN_MAX_AGE": "600",
         }
@@ -116,15 +119,19 @@ class Gunicorn:
 
 def throughput(compound_path: str) -> dict:
     figures = {}
-    for cached in (False, True):
-        server = Gunicorn(page_cache=cached)
+    for kind, page_cache, data_cache in (
+        ("uncached", False, True),
+        ("cached", True, True),
+        ("no_data_cache", False, False),
+    ):
+        server = Gunicorn(page_cache=page_cache, data_cache=data_cache)
         try:
             bare = wrk(server.url("/bench/bare/"))
             page = wrk(server.url(compound_path))
         finally:
             server.stop()
-        figures[cached] = {"bare_rps": bare, "compound_rps": page, "ratio": page / bare}
-    return {"uncached": figures[False], "cached": figures[True]}
+        figures[kind] = {"bare_rps": bare, "compound_rps": page, "ratio": page / bare}
+    return figures
 
 
 def count_queries(client: Client, path: str) -> int:
@@ -279,10 +286,15 @@ def report() -> None:
     say(
         f"seed_demo {r['seed_demo_s']:.1f} s; seed_demo --scale province {r['seed_province_s']:.1f} s"
     )
-    for kind in ("uncached", "cached"):
+    labels = {
+        "uncached": "page cache off",
+        "cached": "page cache on",
+        "no_data_cache": "page and data cache off (reference)",
+    }
+    for kind, label in labels.items():
         f = t[kind]
         say(
-            f"compound page {kind}: {f['compound_rps']:.0f} req/s vs bare Django view "
+            f"compound page, {label}: {f['compound_rps']:.0f} req/s vs bare Django view "
             f"{f['bare_rps']:.0f} req/s -> {f['ratio']:.2f}x"
         )
     say("queries per page, demo -> province:")
