@@ -16,9 +16,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from estates.api import MAX_PAGE_SIZE, MSG_FORBIDDEN, MSG_NOT_FOUND, PAGE_SIZE, REGISTRY_AUTH
+from estates.api import (
+    MAX_PAGE_SIZE,
+    MSG_FORBIDDEN,
+    MSG_NOT_FOUND,
+    PAGE_SIZE,
+    REGISTRY_AUTH,
+    BoundedPagination,
+)
 
 from .models.bodies import Committee
 from .selectors.alarms import AlarmKind, alarms_for
@@ -92,7 +99,7 @@ def _require(request: HttpRequest) -> None:
 
 
 @router.get("/", response=list[CommitteeOut], summary="辖区业委会与物委会")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(BoundedPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def committee_list(request: HttpRequest, active: bool | None = None):
     """Committees in the caller's jurisdiction with the current term and its members."""
     _require(request)

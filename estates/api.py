@@ -28,6 +28,22 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MSG_FORBIDDEN = _("您没有查看该数据的权限。")
 MSG_NOT_FOUND = _("未找到，或不在您的辖区内。")
+MSG_PAGE_OUT_OF_RANGE = _("页码超出范围。")
+
+
+class BoundedPagination(PageNumberPagination):
+    """Page-number pagination that counts first: a page past the last one answers 404
+    instead of slicing at an offset the database cannot hold (``?page=2**63`` was a 500
+    on SQLite). The first page of an empty listing is an empty page."""
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        count = self._items_count(queryset)
+        last = max(1, -(-count // page_size))
+        if pagination.page > last:
+            raise HttpError(404, str(MSG_PAGE_OUT_OF_RANGE))
+        offset = (pagination.page - 1) * page_size
+        return {self.items_attribute: queryset[offset : offset + page_size], "count": count}
 
 
 # Wagtail API token (Authorization: Bearer), HTTP basic, or the session (common.api_auth).
@@ -168,7 +184,7 @@ def public_region_detail(request: HttpRequest, code: str):
 
 
 @public.get("/compounds/", response=list[CompoundOut], summary="小区列表与搜索")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(BoundedPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def public_compound_list(request: HttpRequest, region: str | None = None, q: str = ""):
     """Compounds under ``?region=<code>`` and/or matching ``?q=`` in name or address."""
     scope = None
@@ -205,7 +221,7 @@ def _compound_or_404(request: HttpRequest, compound_id: int) -> Compound:
 
 
 @registry.get("/compounds/", response=list[RegistryCompoundOut], summary="辖区小区")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(BoundedPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def registry_compound_list(request: HttpRequest):
     _require(request, "estates.view_compound")
     return selectors.compound_list_visible_to(user=request.user)
@@ -218,14 +234,14 @@ def registry_compound_detail(request: HttpRequest, compound_id: int):
 
 
 @registry.get("/compounds/{int:compound_id}/units/", response=list[UnitOut], summary="房屋")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(BoundedPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def registry_unit_list(request: HttpRequest, compound_id: int):
     _require(request, "estates.view_unit")
     compound = _compound_or_404(request, compound_id)
     return selectors.unit_list_for_compound(compound=compound)
 
 
-class OwnerPagination(PageNumberPagination):
+class OwnerPagination(BoundedPagination):
     """Masks identity fields after paging, so the permission check runs once per page."""
 
     def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
