@@ -35,7 +35,7 @@ def production_env(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="wy.example.cn",
-        DATABASE_URL=f"sqlite:///{ROOT / 'var' / 'deploy-check.sqlite3'}",
+        DATABASE_URL="sqlite://:memory:",
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.update(extra)
