@@ -19,6 +19,8 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .exports import NeutralisedCsvExportMixin
+from .history import scope_log_entries
 from .jurisdiction import MANAGE, VIEW, jurisdiction_of, jurisdiction_q, scope_queryset
 
 CAN_MANAGE = "_can_manage"
@@ -28,12 +30,14 @@ def scoped(queryset: QuerySet, user, level: str = VIEW) -> QuerySet:
     return scope_queryset(queryset, user, level)
 
 
-class ScopedIndexView(generic.IndexView):
+class ScopedIndexView(NeutralisedCsvExportMixin, generic.IndexView):
     """A listing of the rows in the user's view jurisdiction.
 
     ``list_select_related`` keeps the query count flat: every column that follows a
     foreign key must be named there. Rows get a ``_can_manage`` flag (one CASE in the
     same query) so edit and delete buttons appear only where a manage grant covers them.
+    Its CSV export (``list_export``) writes text a spreadsheet would run as a formula as
+    plain text (common.exports).
     """
 
     list_select_related: tuple[str, ...] = ()
@@ -124,6 +128,10 @@ class ScopedInspectView(generic.InspectView):
 class ScopedHistoryView(history.HistoryView):
     def get_base_object_queryset(self) -> QuerySet:
         return scoped(super().get_base_object_queryset(), self.request.user, VIEW)
+
+    def get_base_queryset(self) -> QuerySet:
+        # The object's entries, through the same rules as the site history report.
+        return scope_log_entries(super().get_base_queryset(), self.request.user)
 
 
 class ScopedUsageView(usage.UsageView):
