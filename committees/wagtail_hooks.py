@@ -8,6 +8,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 
 from common.permission_policies import JurisdictionPermissionPolicy
 
+from . import document_hooks  # noqa: F401  (private documents)
 from .models.bodies import ArchiveRecord, Committee, CommitteeMember, PartyBranch, Seal, Term
 from .services import LOG_ACTIONS
 

@@ -12,14 +12,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from common.jurisdiction import MANAGE, VIEW, scope_queryset
 from common.validators import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 
-from . import services
 from .choices import RegionLevel
 from .models import (
     Building,
@@ -143,45 +141,11 @@ class CompoundForm(ScopedForm):
 
 
 class BuildingForm(ScopedForm):
-    """Changing the compound of an existing building moves it through
-    :func:`estates.services.building_move`, its units and ownerships with it."""
-
     scoped_fields = {"compound": MANAGE}
 
     class Meta:
         model = Building
         fields = ["compound", "name", "floors"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.original_compound_id = self.instance.compound_id if self.instance.pk else None
-
-    @property
-    def moving(self) -> bool:
-        return bool(
-            self.original_compound_id is not None
-            and self.instance.compound_id != self.original_compound_id
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        compound = cleaned.get("compound")
-        if self.original_compound_id is not None and compound is not None:
-            current = Building(pk=self.instance.pk, compound_id=self.original_compound_id)
-            if compound.pk != self.original_compound_id and not services.building_move_allowed(
-                actor=self.for_user, building=current, compound=compound
-            ):
-                self.add_error("compound", services.MSG_MOVE_DENIED)
-        return cleaned
-
-    def save(self, commit: bool = True) -> Building:
-        if not (commit and self.moving):
-            return super().save(commit=commit)
-        with transaction.atomic():
-            target = self.instance.compound
-            self.instance.compound_id = self.original_compound_id
-            services.building_move(building=self.instance, compound=target, actor=self.for_user)
-            return super().save(commit=True)
 
 
 class UnitForm(ScopedForm):

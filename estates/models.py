@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from common.files import private_storage
 from common.models import TimeStampedModel
 from common.validators import validate_credit_code, validate_id_number, validate_phone
 
@@ -445,7 +446,8 @@ class ImportJob(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
-    file = models.FileField(_("文件"), upload_to="registry-imports/%Y/%m/")
+    # Private storage: the sheet holds owners' ID numbers and phones (common.files).
+    file = models.FileField(_("文件"), upload_to="registry-imports/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("原文件名"), max_length=255)
     community = models.ForeignKey(
         Region,

@@ -56,6 +56,13 @@ COMMITTEE_BODIES = ["committee", "term", "committeemember", "partybranch", "seal
 COMMITTEE_RULES = ["calendarday", "ruleprofile"]
 
 
+# Wagtail documents are private papers (nomination papers, archives): staff who attach
+# them upload and choose; the listing, chooser and files show only documents linked from
+# records in their jurisdiction, or their own not yet linked (common.files).
+DOCUMENT_ATTACH = ["wagtaildocs.add_document", "wagtaildocs.choose_document"]
+DOCUMENT_ALL = ["wagtaildocs.change_document", "wagtaildocs.delete_document", *DOCUMENT_ATTACH]
+
+
 def _committee_perms(actions: str, models: list[str]) -> list[str]:
     return [f"committees.{a}_{m}" for a in actions.split() for m in models]
 
@@ -74,6 +81,7 @@ ROLES: dict[str, Role] = {
                 _perms("view add change delete", REGISTRY + GRIDS + ["department"])
                 + ["estates.view_owner_identity", "estates.all_jurisdictions"]
                 + _committee_perms("view add change delete", COMMITTEE_BODIES + COMMITTEE_RULES)
+                + DOCUMENT_ALL
             ),
             "region",
         ),
@@ -88,6 +96,7 @@ ROLES: dict[str, Role] = {
                 + ELECTION_STAFF
                 + _committee_perms("view add change", COMMITTEE_BODIES)
                 + _committee_perms("view", COMMITTEE_RULES)
+                + DOCUMENT_ATTACH
             ),
             "region",
         ),
@@ -101,6 +110,7 @@ ROLES: dict[str, Role] = {
                 + _perms("change", ["compound"])
                 + ELECTION_STAFF
                 + _committee_perms("view add change", COMMITTEE_BODIES[:4])
+                + DOCUMENT_ATTACH
             ),
             "region",
         ),

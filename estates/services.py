@@ -5,13 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
-from wagtail.log_actions import log
 
-from common.jurisdiction import MANAGE, forget_jurisdiction, user_covers
+from common.jurisdiction import forget_jurisdiction
 
 from .choices import AreaSource, GridRole, OwnerKind, RegionLevel
 from .models import (
@@ -26,11 +23,6 @@ from .models import (
     Unit,
 )
 from .roles import ROLES
-
-MSG_MOVE_DENIED = _("您没有权限把该楼栋移到这个小区：原小区和新小区都须在您的管理范围内。")
-MSG_MOVE_NAME_TAKEN = _("小区“%(compound)s”已有名为“%(name)s”的楼栋。")
-ACTION_BUILDING_MOVE = "estates.building_move"
-LOG_ACTIONS = [(ACTION_BUILDING_MOVE, _("楼栋移至其他小区"))]
 
 
 def region_create(
@@ -87,59 +79,6 @@ def building_create(*, compound: Compound, name: str, floors: int | None = None)
     building.full_clean()
     building.save()
     return building
-
-
-def building_move_allowed(*, actor, building: Building, compound: Compound) -> bool:
-    """The actor may change buildings and manages both the compound the building leaves
-    and the one it joins."""
-    return bool(
-        actor is not None
-        and actor.has_perm("estates.change_building")
-        and user_covers(actor, Compound(pk=building.compound_id), MANAGE)
-        and user_covers(actor, compound, MANAGE)
-    )
-
-
-@transaction.atomic
-def building_move(*, building: Building, compound: Compound, actor) -> Building:
-    """Move a building to another compound together with what copies its compound: its
-    units' and their ownerships' ``compound`` columns (kept for one-join scoping and
-    per-compound sums) change in the same transaction, so no unit or owner is left counted
-    in the old compound. Grids of another community stop covering the building (a grid
-    covers only its own community's buildings). One audit entry on the building records
-    the move and what went with it."""
-    if not building_move_allowed(actor=actor, building=building, compound=compound):
-        raise PermissionDenied(MSG_MOVE_DENIED)
-    locked = Building.objects.select_for_update().select_related("compound").get(pk=building.pk)
-    source = locked.compound
-    if source.pk == compound.pk:
-        return locked
-    if Building.objects.filter(compound=compound, name=locked.name).exists():
-        raise ValidationError(
-            MSG_MOVE_NAME_TAKEN % {"compound": compound.name, "name": locked.name},
-            code="building_name_taken",
-        )
-    units = Unit.objects.filter(building=locked).update(compound=compound)
-    ownerships = Ownership.objects.filter(unit__building=locked).update(compound=compound)
-    grids = list(locked.grids.exclude(region_id=compound.region_id).order_by("code"))
-    if grids:
-        locked.grids.remove(*grids)
-    locked.compound = compound
-    locked.save(update_fields=["compound"])
-    log(
-        instance=locked,
-        action=ACTION_BUILDING_MOVE,
-        user=actor,
-        data={
-            "from_compound": {"id": source.pk, "name": source.name},
-            "to_compound": {"id": compound.pk, "name": compound.name},
-            "units": units,
-            "ownerships": ownerships,
-            "grids_left": [grid.code for grid in grids],
-        },
-    )
-    building.compound = compound
-    return locked
 
 
 def unit_create(

@@ -4,7 +4,9 @@ it; with Django's default immediate backend it runs at once)."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -29,9 +31,9 @@ def import_job_run(*, job_id: int) -> str:
         jobs.update(processed_rows=done, total_rows=total)
 
     def finish(status: str, **fields) -> str:
+        jobs.update(status=status, finished_at=timezone.now(), **fields)
         # The sheet holds ID numbers and phones: keep the outcome, not the file.
-        job.file.delete(save=False)
-        jobs.update(status=status, finished_at=timezone.now(), file="", **fields)
+        sheets_expired_delete()
         return status
 
     try:
@@ -68,6 +70,22 @@ def import_job_run(*, job_id: int) -> str:
         counts=counts.as_dict(),
         message=_("已导入 %(total)s 行。") % {"total": result.total_rows},
     )
+
+
+def sheets_expired_delete(*, now=None) -> int:
+    """Delete the sheets of jobs that ended (done or failed) more than
+    ``REGISTRY_SHEET_RETENTION_DAYS`` ago (0: as soon as they end). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REGISTRY_SHEET_RETENTION_DAYS)
+    ended = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.DONE, ImportJob.Status.FAILED], finished_at__lte=cutoff
+    ).exclude(file="")
+    deleted = 0
+    for job in ended.only("pk", "file"):
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+        deleted += 1
+    return deleted
 
 
 @task

@@ -5,7 +5,6 @@ from importlib.util import find_spec
 from wagtail import hooks
 
 from . import permissions  # noqa: F401  (registers policies before any viewset asks)
-from .services import LOG_ACTIONS
 from .viewsets import JurisdictionPanel, RegistryViewSetGroup
 
 # The spreadsheet import registers its own views; only a missing module is tolerated,
@@ -22,9 +21,3 @@ def register_registry_viewsets():
 @hooks.register("construct_homepage_panels")
 def add_jurisdiction_panel(request, panels):
     panels.insert(0, JurisdictionPanel(request.user))
-
-
-@hooks.register("register_log_actions")
-def register_registry_log_actions(actions):
-    for action, label in LOG_ACTIONS:
-        actions.register_action(action, label, label)

@@ -139,8 +139,13 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_URL = "/static/"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Private uploads (registry sheets, nomination papers, archives, evidence, ballots) live
+# outside MEDIA_ROOT with no URL; they are read only through views that check their record
+# (common.files). The default storage keeps Wagtail's documents there too.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "common.files.MediaStorage"},
+    "private": {"BACKEND": "common.files.PrivateStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -178,6 +183,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Registry imports larger than this are refused before parsing.
 REGISTRY_IMPORT_MAX_BYTES = int(os.environ.get("REGISTRY_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Days an uploaded registry sheet (ID numbers, phones) is kept after its import ends,
+# successful or not; 0 deletes it at once.
+REGISTRY_SHEET_RETENTION_DAYS = int(os.environ.get("REGISTRY_SHEET_RETENTION_DAYS", "0"))
 
 WAGTAIL_SITE_NAME = "物业治理"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -185,6 +193,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Documents are private papers: streamed by Wagtail's view after its before_serve_document
+# hooks (common.files.document_serve_check), never a redirect to a file URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

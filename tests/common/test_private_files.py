@@ -1,0 +1,221 @@
+"""Private papers are never public files: nomination papers and archives (e.g. 业主名册) are
+Wagtail documents kept out of MEDIA_ROOT and streamed only to staff whose role may view the
+record that links them and whose jurisdiction covers it. Compound photos stay public."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.documents import get_document_model
+
+from committees.choices import ArchiveKind, CommitteeKind
+from committees.models import Committee
+from committees.services import committees as committee_services
+from committees.services.elections import candidate_nominate, election_open
+from tests.cms.test_portal_pages import make_image
+from tests.committees.committee_helpers import owners_in
+from tests.estates.admin_helpers import officer
+
+pytestmark = pytest.mark.django_db
+
+PAPER = b"%PDF-1.4 nomination paper: ID 532601197503120011"
+ROLL = b"%PDF-1.4 owners' roll with ID numbers and phones"
+MEDIA_URLS = "tests.common.private_files_urls"
+
+
+@pytest.fixture(autouse=True)
+def storage_dirs(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    return settings
+
+
+def paper(user, title: str, content: bytes, name: str):
+    return get_document_model().objects.create(
+        title=title, file=ContentFile(content, name=name), uploaded_by_user=user
+    )
+
+
+@pytest.fixture
+def world(tree):
+    """开化街道 (streets[0]): a nomination paper in compounds[0], 业主名册 in the archive
+    of compounds[1]'s committee; 卧龙街道 (streets[1]) has its own staff."""
+    kaihua = officer("street_staff", tree.streets[0], "kaihua")
+    nominated_in, archived_in = tree.compounds[0], tree.compounds[1]
+    nomination = paper(kaihua, "李建国提名材料", PAPER, "nomination.pdf")
+    election = election_open(
+        compound=nominated_in,
+        kind=CommitteeKind.OWNERS,
+        term_number=1,
+        seats=5,
+        started_on=date(2026, 3, 2),
+        actor=kaihua,
+    )
+    candidate_nominate(
+        election=election,
+        owner=owners_in(nominated_in, 1)[0],
+        nominated_on=date(2026, 3, 3),
+        actor=kaihua,
+        document=nomination,
+    )
+    roll = paper(kaihua, "阳光花园业主名册", ROLL, "roll.pdf")
+    # The archive's committee as a bare row: how it was formed does not matter here.
+    committee = Committee.objects.create(
+        compound=archived_in, kind=CommitteeKind.OWNERS, set_size=7, formed_on=date(2024, 3, 1)
+    )
+    committee_services.archive_add(
+        committee=committee,
+        kind=ArchiveKind.MINUTES,
+        title="业主名册",
+        dated_on=date(2024, 3, 2),
+        document=roll,
+        actor=kaihua,
+    )
+    return {
+        "tree": tree,
+        "nomination": nomination,
+        "roll": roll,
+        "kaihua": kaihua,
+        "wolong": officer("street_staff", tree.streets[1], "wolong"),
+        "community": officer("community_staff", tree.communities[0], "kaihua_community1"),
+        "member": officer("committee_member", archived_in, "member_of_archived_in"),
+        "reviewer": officer("department_reviewer", tree.county, "police_reviewer"),
+        "admin": officer("platform_admin", tree.province, "platform_admin"),
+    }
+
+
+def fetch(client, document):
+    return client.get(document.url)
+
+
+def text(response) -> str:
+    """A page or a JSON answer (the chooser's HTML inside it) as readable text."""
+    if response["Content-Type"].startswith("application/json"):
+        return json.dumps(response.json(), ensure_ascii=False)
+    return response.content.decode()
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_anonymous_visitors_get_404_for_every_private_paper(client, world):
+    for document in (world["nomination"], world["roll"]):
+        assert fetch(client, document).status_code == 404
+
+
+def test_staff_of_another_street_get_the_same_404(client, world):
+    client.force_login(world["wolong"])
+    for document in (world["nomination"], world["roll"]):
+        assert fetch(client, document).status_code == 404
+    missing = reverse("wagtaildocs_serve", args=[world["roll"].pk + 100, "roll.pdf"])
+    assert client.get(missing).status_code == 404
+
+
+# Who reads what: the role's view permission on the linking record, inside the jurisdiction.
+READERS = [
+    ("kaihua", "nomination", True),
+    ("kaihua", "roll", True),
+    ("admin", "nomination", True),
+    ("admin", "roll", True),
+    ("community", "nomination", True),  # organises the election in its community
+    ("community", "roll", False),  # no archive permission, other community too
+    ("member", "roll", True),  # own compound's archive
+    ("member", "nomination", False),  # no candidate permission, other compound
+    ("reviewer", "nomination", False),
+    ("reviewer", "roll", False),
+    ("wolong", "nomination", False),
+    ("wolong", "roll", False),
+]
+
+
+@pytest.mark.parametrize(("who", "what", "reads"), READERS)
+def test_role_and_jurisdiction_decide_who_reads(client, world, who, what, reads):
+    client.force_login(world[who])
+    response = fetch(client, world[what])
+    if reads:
+        assert response.status_code == 200
+        assert body(response) == (PAPER if what == "nomination" else ROLL)
+    else:
+        assert response.status_code == 404
+
+
+def test_papers_live_outside_media_root_and_media_url_does_not_serve_them(
+    client, world, storage_dirs
+):
+    storage_dirs.ROOT_URLCONF = MEDIA_URLS
+    for document in (world["nomination"], world["roll"]):
+        path = Path(document.file.path)
+        assert path.is_file()
+        assert path.is_relative_to(storage_dirs.PRIVATE_ROOT)
+        assert not path.is_relative_to(storage_dirs.MEDIA_ROOT)
+        assert client.get(f"/media/{document.file.name}").status_code == 404
+    client.force_login(world["kaihua"])
+    # Streamed by Wagtail's view, never a redirect to a file URL.
+    response = fetch(client, world["roll"])
+    assert response.status_code == 200 and body(response) == ROLL
+
+
+def test_compound_photos_stay_public(client, world, storage_dirs):
+    storage_dirs.ROOT_URLCONF = MEDIA_URLS
+    image = make_image(title="阳光花园小区南门")
+    path = Path(image.file.path)
+    assert path.is_relative_to(storage_dirs.MEDIA_ROOT)
+    response = client.get(f"/media/{image.file.name}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == path.read_bytes()
+
+
+def test_document_lists_show_other_streets_no_titles(client, world):
+    client.force_login(world["wolong"])
+    pages = [
+        client.get(reverse("wagtaildocs:index")),
+        client.get(reverse("wagtaildocs_chooser:choose")),
+        client.get("/admin/api/main/documents/"),
+    ]
+    for page in pages:
+        assert page.status_code in (200, 302)
+        shown = text(page)
+        assert "李建国提名材料" not in shown and "阳光花园业主名册" not in shown
+
+
+def test_admin_api_lists_only_documents_in_jurisdiction(client, world):
+    client.force_login(world["kaihua"])
+    titles = {d["title"] for d in client.get("/admin/api/main/documents/").json()["items"]}
+    assert titles == {"李建国提名材料", "阳光花园业主名册"}
+    client.force_login(world["community"])
+    titles = {d["title"] for d in client.get("/admin/api/main/documents/").json()["items"]}
+    assert titles == {"李建国提名材料"}
+
+
+def test_election_organiser_uploads_and_chooses_nomination_papers(client, world, storage_dirs):
+    """Community staff organise elections: they may upload a paper in the chooser, find it
+    there, and read it; staff of another street can neither list nor read it."""
+    organiser = world["community"]
+    client.force_login(organiser)
+    chooser = client.get(reverse("wagtaildocs_chooser:choose"))
+    assert chooser.status_code == 200
+    assert "李建国提名材料" in text(chooser)
+    response = client.post(
+        reverse("wagtaildocs_chooser:create"),
+        {
+            "document-chooser-upload-title": "王秀英提名材料",
+            "document-chooser-upload-file": SimpleUploadedFile("wang.pdf", b"%PDF-1.4 wang"),
+        },
+    )
+    assert response.status_code == 200
+    uploaded = get_document_model().objects.get(title="王秀英提名材料")
+    assert uploaded.uploaded_by_user == organiser
+    assert Path(uploaded.file.path).is_relative_to(storage_dirs.PRIVATE_ROOT)
+    assert "王秀英提名材料" in text(client.get(reverse("wagtaildocs_chooser:choose")))
+    assert fetch(client, uploaded).status_code == 200
+
+    client.force_login(world["wolong"])
+    assert fetch(client, uploaded).status_code == 404
+    assert "王秀英提名材料" not in text(client.get("/admin/api/main/documents/"))

@@ -1,0 +1,105 @@
+"""A registry sheet (owners' ID numbers and phones) is a private upload: written outside
+MEDIA_ROOT, never served under MEDIA_URL, and deleted once its import ends (at once by
+default, or after REGISTRY_SHEET_RETENTION_DAYS)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from estates import tasks
+from estates.models import ImportJob
+from tests.estates.import_helpers import csv_bytes, good_rows, xlsx_bytes
+from tests.estates.test_import_admin import officer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def storage_dirs(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    return settings
+
+
+@pytest.fixture
+def seen(monkeypatch):
+    """Where the sheet was while the import read it."""
+    paths: list[Path] = []
+    parse = tasks.registry_parse
+
+    def spy(data, **kwargs):
+        job = ImportJob.objects.exclude(file="").get()
+        paths.append(Path(job.file.path))
+        assert job.file.url is None  # no URL to give out
+        return parse(data, **kwargs)
+
+    monkeypatch.setattr(tasks, "registry_parse", spy)
+    return paths
+
+
+def upload(client, data: bytes, name: str):
+    return client.post(reverse("estates_registry_import"), {"file": SimpleUploadedFile(name, data)})
+
+
+def files_under(root: Path) -> list[Path]:
+    return [p for p in Path(root).rglob("*") if p.is_file()] if Path(root).exists() else []
+
+
+@pytest.mark.parametrize(
+    ("sheet", "name", "status"),
+    [
+        (xlsx_bytes(good_rows()), "登记表.xlsx", ImportJob.Status.DONE),
+        (csv_bytes([r[:8] for r in good_rows()]), "登记表.csv", ImportJob.Status.FAILED),
+    ],
+)
+def test_sheet_is_private_while_read_and_gone_when_the_import_ends(
+    client, tree, storage_dirs, seen, sheet, name, status
+):
+    client.force_login(officer(tree.streets[0], "kaihua"))
+    upload(client, sheet, name)
+    job = ImportJob.objects.get()
+    assert job.status == status
+    [path] = seen
+    assert path.is_relative_to(storage_dirs.PRIVATE_ROOT)
+    assert not path.is_relative_to(storage_dirs.MEDIA_ROOT)
+    assert not path.exists() and not job.file
+    assert files_under(storage_dirs.PRIVATE_ROOT) == files_under(storage_dirs.MEDIA_ROOT) == []
+
+
+def test_retention_keeps_the_sheet_for_the_set_days_then_deletes_it(
+    client, tree, storage_dirs, seen
+):
+    storage_dirs.REGISTRY_SHEET_RETENTION_DAYS = 2
+    client.force_login(officer(tree.streets[0], "kaihua"))
+    upload(client, csv_bytes(good_rows()), "登记表.csv")
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.DONE
+    [path] = seen
+    assert path.is_file() and job.file
+    assert tasks.sheets_expired_delete(now=timezone.now() + timedelta(days=1)) == 0
+    assert path.is_file()
+    assert tasks.sheets_expired_delete(now=timezone.now() + timedelta(days=2, minutes=1)) == 1
+    job.refresh_from_db()
+    assert not path.exists() and not job.file
+
+
+def test_a_waiting_sheet_is_not_served_under_media_url(client, tree, storage_dirs):
+    """Queued for a worker: the sheet exists, but no public path reaches it."""
+    storage_dirs.ROOT_URLCONF = "tests.common.private_files_urls"
+    job = ImportJob.objects.create(
+        file=SimpleUploadedFile("登记表.csv", csv_bytes(good_rows())),
+        original_name="登记表.csv",
+        uploaded_by=officer(tree.streets[0], "kaihua"),
+    )
+    path = Path(job.file.path)
+    assert path.is_file() and path.is_relative_to(storage_dirs.PRIVATE_ROOT)
+    assert files_under(storage_dirs.MEDIA_ROOT) == []
+    assert client.get(f"/media/{job.file.name}").status_code == 404
+    client.force_login(officer(tree.streets[1], "wolong"))
+    assert client.get(f"/media/{job.file.name}").status_code == 404
