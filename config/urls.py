@@ -5,9 +5,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import bench_bare, language_switch
+from common.images import account_overrides
 from config.api import api
 
 urlpatterns = [
+    # Before the admin: its account page with an avatar form that keeps the pixel limit.
+    *account_overrides("admin/"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -193,6 +193,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Images above this many pixels (width × height × frames) are refused at every upload,
+# the account avatar included (common.images): decoding one takes ~4 bytes a pixel.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))
 # Documents are private papers: streamed by Wagtail's view after its before_serve_document
 # hooks (common.files.document_serve_check), never a redirect to a file URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
