@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .exports import NeutralisedCsvExportMixin
+from .history import scope_log_entries
 from .jurisdiction import MANAGE, VIEW, jurisdiction_of, jurisdiction_q, scope_queryset
 
 CAN_MANAGE = "_can_manage"
@@ -127,6 +128,10 @@ class ScopedInspectView(generic.InspectView):
 class ScopedHistoryView(history.HistoryView):
     def get_base_object_queryset(self) -> QuerySet:
         return scoped(super().get_base_object_queryset(), self.request.user, VIEW)
+
+    def get_base_queryset(self) -> QuerySet:
+        # The object's entries, through the same rules as the site history report.
+        return scope_log_entries(super().get_base_queryset(), self.request.user)
 
 
 class ScopedUsageView(usage.UsageView):

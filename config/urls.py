@@ -5,10 +5,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import bench_bare, language_switch
+from common.history import stock_report_overrides
 from common.images import account_overrides
 from config.api import api
 
 urlpatterns = [
+    # Before the admin: Wagtail's unscoped site history report gives way to common.history's.
+    *stock_report_overrides("admin/"),
     # Before the admin: its account page with an avatar form that keeps the pixel limit.
     *account_overrides("admin/"),
     path("admin/", include(wagtailadmin_urls)),

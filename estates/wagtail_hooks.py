@@ -4,6 +4,8 @@ from importlib.util import find_spec
 
 from wagtail import hooks
 
+from common import history
+
 from . import permissions  # noqa: F401  (registers policies before any viewset asks)
 from .viewsets import JurisdictionPanel, RegistryViewSetGroup
 
@@ -21,3 +23,9 @@ def register_registry_viewsets():
 @hooks.register("construct_homepage_panels")
 def add_jurisdiction_panel(request, panels):
     panels.insert(0, JurisdictionPanel(request.user))
+
+
+# The site history report and its exports, scoped by jurisdiction (common.history).
+hooks.register("register_admin_urls", history.register_admin_urls)
+hooks.register("register_reports_menu_item", history.reports_menu_item)
+hooks.register("construct_reports_menu", history.replace_stock_menu_item)
