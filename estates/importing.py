@@ -2,7 +2,10 @@
 and owner. Parsing is all in memory and writes nothing; estates.loading applies the rows.
 
 A file either passes as a whole or is refused as a whole: every bad row is reported with
-its row number as the user sees it in Excel (the header is row 1) and the reason.
+its row number as the user sees it in Excel (the header is row 1) and the reason. Sheets
+come as XLSX or as CSV/TSV text in UTF-8 (with or without BOM), GBK/GB18030 or UTF-16 with
+BOM (Excel's "Unicode text"); no input, however malformed, raises anything but
+RegistryFileError.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from common.validators import (
 from .choices import AreaSource, OwnerKind, RegionLevel
 from .loading import rows_where_in
 from .models import Owner, Region
+from .validators import validate_year
 
 # Canonical column keys and the headers accepted for each (Chinese as streets write them,
 # English for exports from other systems).
@@ -53,6 +57,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "owner_name": ("业主姓名", "姓名", "owner_name", "name"),
     "id_number": ("证件号码", "身份证号码", "id_number"),
     "phone": ("联系电话", "电话", "phone"),
+    "completed_year": ("建成年份", "建成年代", "竣工年份", "completed_year"),
 }
 COLUMN_LABELS: dict[str, Any] = {
     "community": _("社区"),
@@ -65,6 +70,7 @@ COLUMN_LABELS: dict[str, Any] = {
     "owner_name": _("业主姓名"),
     "id_number": _("证件号码"),
     "phone": _("联系电话"),
+    "completed_year": _("建成年份"),
 }
 REQUIRED = ("compound", "building", "room", "area_m2", "owner_name", "id_number")
 # DOMAIN 1.6: register area, else surveyed area, else contract area.
@@ -84,7 +90,9 @@ AREA_SOURCES: dict[str, str] = {
     "合同约定面积": AreaSource.CONTRACT,
     "contract": AreaSource.CONTRACT,
 }
-MAX_AREA = Decimal("99999999.99")
+MAX_AREA = Decimal("99999999.99")  # Unit.exclusive_area: max_digits=10, decimal_places=2
+CENT = Decimal("0.01")
+SHOWN_VALUE_CHARS = 40  # a value quoted back in a message is cut to this length
 PROGRESS_EVERY = 2000
 
 MSG_TOO_BIG = _("文件过大（%(size)s），上限为 %(limit)s。")
@@ -92,6 +100,11 @@ MSG_EMPTY = _("文件为空。")
 MSG_NO_ROWS = _("文件中没有数据行。")
 MSG_NOT_SHEET = _("文件不是 CSV 或 Excel（.xlsx）表格。")
 MSG_BAD_XLSX = _("无法读取 Excel 文件，请用 Excel 另存为 .xlsx 或 .csv 后重试。")
+MSG_BAD_TEXT = _("无法识别文件编码，请在 Excel 中另存为“CSV UTF-8”或“Unicode 文本”。")
+MSG_FIELD_TOO_BIG = _(
+    "第 %(row)s 行有单元格超过 %(limit)s 个字符（或引号未配对），无法读取，未导入任何数据。"
+)
+MSG_BAD_CSV_ROW = _("第 %(row)s 行无法按 CSV 格式读取（含有无效字符），未导入任何数据。")
 MSG_OLD_XLS = _("不支持旧版 .xls 文件，请另存为 .xlsx 或 .csv。")
 MSG_UNKNOWN_HEADERS = _("无法识别的列：%(columns)s。")
 MSG_MISSING_HEADERS = _("缺少必需的列：%(columns)s。")
@@ -107,6 +120,13 @@ MSG_OUT_OF_JURISDICTION = _("社区“%(value)s”不在您的管辖范围内。
 MSG_AREA_NUMBER = _("面积“%(value)s”不是数字。")
 MSG_AREA_POSITIVE = _("面积必须大于 0。")
 MSG_AREA_PRECISION = _("面积最多保留两位小数。")
+MSG_AREA_TOO_BIG = _("面积“%(value)s”过大，最大为 99999999.99 平方米。")
+MSG_FORMULA = _(
+    "单元格 %(cell)s 是公式，但文件中没有保存计算结果；请在 Excel 中打开并保存，"
+    "或把公式改为数值后重新上传。"
+)
+MSG_YEAR = _("建成年份“%(value)s”不是四位数的年份。")
+MSG_YEAR_CONFLICT = _("同一小区在第 %(row)s 行的建成年份为 %(year)s，与本行不同。")
 MSG_AREA_SOURCE = _("面积来源“%(value)s”无法识别，应为产权登记、实测或合同。")
 MSG_ID_AS_NUMBER = _("证件号码被 Excel 存成了数字，已丢失末位，请将该列设为文本后重新填写。")
 MSG_TOO_LONG = _("内容过长（最多 %(limit)s 个字符）。")
@@ -127,11 +147,13 @@ MAX_LENGTHS = {
 
 
 class RegistryFileError(Exception):
-    """The file as a whole cannot be read: wrong headers, empty, not a sheet, too big."""
+    """The file as a whole cannot be read: wrong headers, empty, not a sheet, too big, or a
+    row the reader cannot get past (``row`` is then its number)."""
 
-    def __init__(self, message: Any):
+    def __init__(self, message: Any, *, row: int | None = None):
         super().__init__(str(message))
         self.message = str(message)
+        self.row = row
 
 
 @dataclass(slots=True)
@@ -151,6 +173,7 @@ class RegistryRow:
     id_number: str
     owner_kind: str
     phone: str
+    completed_year: int | None = None  # the compound's, when the sheet gives it
 
 
 @dataclass
@@ -213,41 +236,114 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+# A formula element in a worksheet's XML (<f>, <f t="shared" .../>, or prefixed <x:f>).
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _xlsx_has_formulas(data: bytes) -> bool:
+    """Whether any worksheet holds a formula: a byte scan, so formula-free workbooks (the
+    usual registry) are parsed once only."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/"):
+                continue
+            with archive.open(info) as member:
+                tail = b""
+                while chunk := member.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def _xlsx_uncomputed(openpyxl, data: bytes, rows: list[list[Any]]) -> dict[int, list[int]]:
+    """Formula cells with no saved result (openpyxl's data_only reading gives None for a
+    formula Excel never computed, e.g. one written by another program): row number →
+    column indexes."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    found: dict[int, list[int]] = {}
+    try:
+        for cells in workbook.worksheets[0].iter_rows():
+            for cell in cells:
+                if cell.data_type != "f":
+                    continue
+                row, column = cell.row, cell.column - 1
+                values = rows[row - 1] if row <= len(rows) else []
+                if column >= len(values) or values[column] is None or values[column] == "":
+                    found.setdefault(row, []).append(column)
+    finally:
+        workbook.close()
+    return found
+
+
+def _xlsx_rows(data: bytes) -> tuple[list[list[Any]], dict[int, list[int]]]:
     import openpyxl  # only needed for Excel uploads
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as error:
+        try:
+            rows = [list(values) for values in workbook.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+        uncomputed = _xlsx_uncomputed(openpyxl, data, rows) if _xlsx_has_formulas(data) else {}
+    except Exception as error:  # any damage in the zip or its XML
+        # openpyxl raises whatever its parsers meet (zip, XML, KeyError, TypeError, ...);
+        # the uploader can only be told to save the file again.
         raise RegistryFileError(MSG_BAD_XLSX) from error
-    try:
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
-    finally:
-        workbook.close()
+    return rows, uncomputed
+
+
+_BOMS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"), (b"\xef\xbb\xbf", "utf-8-sig"))
+
+
+def _decode(data: bytes) -> str:
+    """UTF-16 with its BOM (Excel's "Unicode text"), UTF-8 with or without BOM, else
+    GB18030 (a superset of GBK, what Excel saves as "CSV" on Chinese Windows)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise RegistryFileError(MSG_BAD_TEXT) from None
+    if b"\x00" in data[:65536]:
+        raise RegistryFileError(MSG_NOT_SHEET)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RegistryFileError(MSG_NOT_SHEET)
 
 
 def _csv_rows(data: bytes) -> Iterator[list[Any]]:
-    if b"\x00" in data[:65536]:
-        raise RegistryFileError(MSG_NOT_SHEET)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RegistryFileError(MSG_NOT_SHEET)
+    text = _decode(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    yield from csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    has_nul = "\x00" in text  # the csv module reads NUL; the database would refuse it
+    row = 0
+    try:
+        for row, values in enumerate(reader, start=1):
+            if has_nul and any("\x00" in value for value in values):
+                raise RegistryFileError(MSG_BAD_CSV_ROW % {"row": row}, row=row)
+            yield values
+    except csv.Error as error:
+        # Over csv.field_size_limit() (often an unpaired quote swallowing the rest of the
+        # file), or a NUL character: the reader cannot go on past this row.
+        limit = csv.field_size_limit()
+        message = (
+            MSG_FIELD_TOO_BIG % {"row": row + 1, "limit": limit}
+            if "field larger" in str(error)
+            else MSG_BAD_CSV_ROW % {"row": row + 1}
+        )
+        raise RegistryFileError(message, row=row + 1) from error
 
 
-def sheet_rows(data: bytes, name: str) -> Iterator[list[Any]]:
-    """Raw rows of a CSV or XLSX file, recognised by content rather than extension."""
+def sheet_read(data: bytes, name: str) -> tuple[Iterable[list[Any]], dict[int, list[int]]]:
+    """Raw rows of a CSV or XLSX file, recognised by content rather than extension, and
+    the XLSX formula cells that have no saved value (row number → column indexes)."""
     if not data.strip():
         raise RegistryFileError(MSG_EMPTY)
     suffix = Path(name).suffix.lower()
@@ -257,7 +353,12 @@ def sheet_rows(data: bytes, name: str) -> Iterator[list[Any]]:
         raise RegistryFileError(MSG_OLD_XLS)
     if suffix in {".xlsx", ".xlsm", ".xls"}:
         raise RegistryFileError(MSG_NOT_SHEET)
-    return _csv_rows(data)
+    return _csv_rows(data), {}
+
+
+def sheet_rows(data: bytes, name: str) -> Iterable[list[Any]]:
+    """Raw rows of a CSV or XLSX file."""
+    return sheet_read(data, name)[0]
 
 
 def _map_headers(header: list[Any], *, need_community: bool) -> dict[str, int]:
@@ -325,18 +426,44 @@ def _communities_lookup(values: set[str]) -> dict[str, list[tuple[int, str, str]
     return found
 
 
+def _shown(value: str) -> str:
+    """A cell's text as quoted back in a message: a 100,000-character cell is not."""
+    return value if len(value) <= SHOWN_VALUE_CHARS else value[:SHOWN_VALUE_CHARS] + "…"
+
+
 def _parse_area(text: str) -> Decimal | Any:
+    """A positive area with at most two decimals that fits Unit.exclusive_area, else the
+    message. Checked before any arithmetic: ``1e30`` or ``1e-999999`` would overflow the
+    decimal context when rounded."""
     try:
         area = Decimal(text.replace(",", "").replace("，", ""))
     except InvalidOperation:
-        return MSG_AREA_NUMBER % {"value": text}
-    if not area.is_finite():
-        return MSG_AREA_NUMBER % {"value": text}
+        return MSG_AREA_NUMBER % {"value": _shown(text)}
+    if not area.is_finite():  # NaN, Infinity
+        return MSG_AREA_NUMBER % {"value": _shown(text)}
     if area <= 0:
         return MSG_AREA_POSITIVE
-    if area != area.quantize(Decimal("0.01")) or area > MAX_AREA:
+    if area > MAX_AREA:
+        return MSG_AREA_TOO_BIG % {"value": _shown(text)}
+    if area != area.quantize(CENT):
         return MSG_AREA_PRECISION
-    return area.quantize(Decimal("0.01"))
+    return area.quantize(CENT)
+
+
+_YEAR_RE = re.compile(r"(\d{4})(?:\.0+)?\s*年?")
+
+
+def _parse_year(text: str) -> int | Any:
+    """A four-digit year in the range the models accept (estates.models.year_range)."""
+    match = _YEAR_RE.fullmatch(text)
+    if match is None:
+        return MSG_YEAR % {"value": _shown(text)}
+    year = int(match.group(1))
+    try:
+        validate_year(year)
+    except ValidationError as error:
+        return error.messages[0]
+    return year
 
 
 _ID_RE = re.compile(r"\d{17}[\dX]")
@@ -387,7 +514,8 @@ def registry_parse(
     row problems are collected in ParseResult.errors (the rows list is then not to be
     applied). When a user is given, every row's community must lie in the user's MANAGE
     jurisdiction."""
-    numbered = enumerate(sheet_rows(data, name), start=1)
+    rows, uncomputed = sheet_read(data, name)
+    numbered = enumerate(rows, start=1)
     header = None
     for _number, values in numbered:
         if any(_cell_text(v) for v in values):
@@ -396,12 +524,28 @@ def registry_parse(
     if header is None:
         raise RegistryFileError(MSG_EMPTY)
     columns = _map_headers(header, need_community=community is None)
-    raw = [(n, v) for n, v in numbered if any(_cell_text(c) for c in v)]
+    # A row of formulas never computed looks blank but is not: keep it to report it.
+    raw = [(n, v) for n, v in numbered if n in uncomputed or any(_cell_text(c) for c in v)]
     if not raw:
         raise RegistryFileError(MSG_NO_ROWS)
     return registry_rows_check(
-        raw, columns=columns, community=community, user=user, progress=progress
+        raw,
+        columns=columns,
+        community=community,
+        user=user,
+        progress=progress,
+        uncomputed=uncomputed,
     )
+
+
+def _cell_name(index: int, row: int) -> str:
+    """Excel's name of a cell: column index 0 of row 5 is A5, index 27 is AB5."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
 
 
 def registry_rows_check(
@@ -411,6 +555,7 @@ def registry_rows_check(
     community: Region | None = None,
     user=None,
     progress: Progress | None = None,
+    uncomputed: dict[int, list[int]] | None = None,
 ) -> ParseResult:
     raw = list(raw)
     result = ParseResult(total_rows=len(raw))
@@ -435,6 +580,8 @@ def registry_rows_check(
     first_owner: dict[str, tuple[int, str]] = {}
     first_unit: dict[tuple, tuple[int, Decimal, str]] = {}
     seen_pairs: dict[tuple, int] = {}
+    first_year: dict[tuple, tuple[int, int]] = {}
+    no_formulas: frozenset[str] = frozenset()
 
     for done, (number, values) in enumerate(raw, start=1):
         if progress and done % PROGRESS_EVERY == 0:
@@ -451,8 +598,14 @@ def registry_rows_check(
             )
             for key, index in text_columns
         }
+        formulas = no_formulas
+        if uncomputed and number in uncomputed:
+            formulas = frozenset(k for k, i in columns.items() if i in uncomputed[number])
+            for key in formulas:
+                cell_name = _cell_name(columns[key], number)
+                error(number, key, MSG_FORMULA % {"cell": cell_name})
         for key in REQUIRED:
-            if not text[key]:
+            if not text[key] and key not in formulas:
                 error(number, key, MSG_REQUIRED)
         for key, limit in MAX_LENGTHS.items():
             if len(text[key]) > limit:
@@ -464,14 +617,15 @@ def registry_rows_check(
         if community_text:
             candidates = lookup.get(community_text, [])
             if not candidates:
-                error(number, "community", MSG_UNKNOWN_COMMUNITY % {"value": community_text})
+                shown = _shown(community_text)
+                error(number, "community", MSG_UNKNOWN_COMMUNITY % {"value": shown})
             elif len(candidates) > 1 and candidates[0][2] == community_text:
                 error(number, "community", MSG_AMBIGUOUS_COMMUNITY % {"value": community_text})
             else:
                 region = candidates[0]
         elif community is not None:
             region = (community.pk, community.path, community.name)
-        else:
+        elif "community" not in formulas:
             error(number, "community", MSG_REQUIRED)
         if region is not None and jurisdiction is not None:
             if region[0] not in covered:
@@ -483,10 +637,10 @@ def registry_rows_check(
         if text["area_m2"]:
             raw_area = cell(values, "area_m2")
             area = (
-                Decimal(str(raw_area)).quantize(Decimal("0.01"))
+                Decimal(str(raw_area)).quantize(CENT)
                 if isinstance(raw_area, int | float)
                 and not isinstance(raw_area, bool)
-                and raw_area > 0
+                and 0 < raw_area <= MAX_AREA  # False for NaN; inf and 1e30 are too big
                 and round(raw_area, 2) == raw_area
                 else _parse_area(text["area_m2"])
             )
@@ -496,7 +650,7 @@ def registry_rows_check(
             _normalise_header(text["area_source"])
         )
         if source is None:
-            error(number, "area_source", MSG_AREA_SOURCE % {"value": text["area_source"]})
+            error(number, "area_source", MSG_AREA_SOURCE % {"value": _shown(text["area_source"])})
 
         kind = None
         id_number = normalize_id_number(text["id_number"])
@@ -516,7 +670,15 @@ def registry_rows_check(
             except ValidationError as phone_error:
                 error(number, "phone", phone_error.messages[0])
 
-        # Cross-row consistency: one name per ID, one area per unit, no duplicate pairs.
+        year = None
+        if text["completed_year"]:
+            year = _parse_year(text["completed_year"])
+            if not isinstance(year, int):
+                error(number, "completed_year", year)
+                year = None
+
+        # Cross-row consistency: one name per ID, one area per unit, no duplicate pairs,
+        # one year per compound.
         if id_number and text["owner_name"]:
             seen = first_owner.setdefault(id_number, (number, text["owner_name"]))
             if seen[1] != text["owner_name"]:
@@ -525,10 +687,10 @@ def registry_rows_check(
                     "owner_name",
                     MSG_NAME_CONFLICT
                     % {
-                        "id": id_number,
+                        "id": _shown(id_number),
                         "row": seen[0],
-                        "other": seen[1],
-                        "name": text["owner_name"],
+                        "other": _shown(seen[1]),
+                        "name": _shown(text["owner_name"]),
                     },
                 )
         if region is not None and isinstance(area, Decimal) and source:
@@ -546,6 +708,14 @@ def registry_rows_check(
             seen_row = seen_pairs.setdefault(pair, number)
             if seen_row != number:
                 error(number, "id_number", MSG_DUPLICATE_ROW % {"row": seen_row})
+        if year is not None and region is not None:
+            seen_year = first_year.setdefault((region[0], text["compound"]), (number, year))
+            if seen_year[1] != year:
+                error(
+                    number,
+                    "completed_year",
+                    MSG_YEAR_CONFLICT % {"row": seen_year[0], "year": seen_year[1]},
+                )
 
         if len(errors) == bad:
             result.rows.append(
@@ -563,6 +733,7 @@ def registry_rows_check(
                     id_number=id_number,
                     owner_kind=kind,
                     phone=phone,
+                    completed_year=year,
                 )
             )
     if progress:
@@ -579,7 +750,8 @@ def registry_rows_check(
                     "row": row,
                     "column": str(COLUMN_LABELS["owner_name"]),
                     "message": str(
-                        MSG_DB_NAME_CONFLICT % {"id": id_number, "other": existing, "name": name}
+                        MSG_DB_NAME_CONFLICT
+                        % {"id": id_number, "other": existing, "name": _shown(name)}
                     ),
                 }
             )

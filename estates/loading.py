@@ -5,7 +5,7 @@ rows are inserted with ids reserved up front, through COPY on PostgreSQL and
 ``executemany`` on SQLite, so loading 100,000 units costs little more than inserting them.
 Natural keys: compound (community, name), building (compound, name), unit (building,
 entrance, room), owner (id_number), ownership (owner, unit). Loading only adds and updates
-(area, area source, phone); it never deletes.
+(area, area source, phone, a compound's year when the rows give one); it never deletes.
 """
 
 from __future__ import annotations
@@ -125,6 +125,7 @@ def bulk_insert(
 @dataclass
 class LoadCounts:
     compounds_created: int = 0
+    compounds_updated: int = 0
     buildings_created: int = 0
     units_created: int = 0
     units_updated: int = 0
@@ -144,6 +145,7 @@ class _Plan:
     compounds: dict[tuple[int, str], int] = field(default_factory=dict)
     compound_keys: list[tuple[int, str]] = field(default_factory=list)
     compound_paths: list[str] = field(default_factory=list)
+    compound_years: dict[int, int] = field(default_factory=dict)
     buildings: dict[tuple[int, str], int] = field(default_factory=dict)
     building_keys: list[tuple[int, str]] = field(default_factory=list)
     units: dict[tuple[int, str, str], int] = field(default_factory=dict)
@@ -169,6 +171,8 @@ def _plan(rows: Iterable[Any]) -> _Plan:
             c = compounds[key] = len(plan.compound_keys)
             plan.compound_keys.append(key)
             plan.compound_paths.append(r.community_path)
+        if r.completed_year is not None:
+            plan.compound_years.setdefault(c, r.completed_year)
         key = (c, r.building)
         b = buildings.get(key)
         if b is None:
@@ -197,8 +201,9 @@ def registry_rows_apply(
 ) -> LoadCounts:
     """Write checked registry rows (estates.importing.RegistryRow or anything with the
     same attributes) in one transaction. Re-applying the same rows changes nothing; a
-    changed area, area source or phone is updated. ``compound_defaults`` gives extra
-    Compound fields (property company, year, ...) for compounds that are created."""
+    changed area, area source or phone is updated, and so is a compound's year where the
+    rows give one. ``compound_defaults`` gives extra Compound fields (property company,
+    year, ...) for compounds that are created."""
     counts = LoadCounts()
     plan = _plan(rows)
     note = progress or (lambda stage: None)
@@ -208,21 +213,34 @@ def registry_rows_apply(
         note("compounds")
         compound_ids: list[int | None] = [None] * len(plan.compound_keys)
         community_ids = sorted({key[0] for key in plan.compound_keys})
-        for region_id, name, pk in rows_where_in(
-            Compound, ["region_id", "name", "id"], "region_id", community_ids
+        changed_compounds: list[Compound] = []
+        years = plan.compound_years
+        for region_id, name, pk, year in rows_where_in(
+            Compound, ["region_id", "name", "id", "completed_year"], "region_id", community_ids
         ):
             c = plan.compounds.get((region_id, name))
             if c is not None:
                 compound_ids[c] = pk
+                if c in years and years[c] != year:
+                    changed_compounds.append(
+                        Compound(pk=pk, completed_year=years[c], updated_at=timezone.now())
+                    )
+        Compound.objects.bulk_update(changed_compounds, ["completed_year", "updated_at"])
+        counts.compounds_updated = len(changed_compounds)
         existing_compounds = {pk: c for c, pk in enumerate(compound_ids) if pk is not None}
         new = [c for c, pk in enumerate(compound_ids) if pk is None]
-        extra_fields = sorted(
-            {f for c in new for f in compound_defaults.get(plan.compound_keys[c], {})}
-        )
+        defaults_of = {
+            c: {
+                **compound_defaults.get(plan.compound_keys[c], {}),
+                **({"completed_year": years[c]} if c in years else {}),
+            }
+            for c in new
+        }
+        extra_fields = sorted({f for c in new for f in defaults_of[c]})
         values = []
         for c in new:
             region_id, name = plan.compound_keys[c]
-            defaults = compound_defaults.get((region_id, name), {})
+            defaults = defaults_of[c]
             values.append(
                 (region_id, plan.compound_paths[c], name, *(defaults.get(f) for f in extra_fields))
             )

@@ -14,6 +14,7 @@ from common.models import TimeStampedModel
 from common.validators import validate_credit_code, validate_id_number, validate_phone
 
 from .choices import AreaSource, DepartmentKind, GridRole, OwnerKind, RegionLevel
+from .validators import validate_year
 
 PATH_SEP = "/"
 
@@ -149,7 +150,9 @@ class Compound(RegionPathMixin, TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    completed_year = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
+    completed_year = models.PositiveSmallIntegerField(
+        _("建成年份"), null=True, blank=True, validators=[validate_year]
+    )
 
     class Meta:
         indexes = [path_index("compound")]

@@ -1,5 +1,10 @@
 """Background work: running an uploaded registry import (django.tasks, so a worker can take
-it; with Django's default immediate backend it runs at once)."""
+it; with Django's default immediate backend it runs at once).
+
+A job always ends, done or failed with a message saying what happened: an unexpected
+error at any step fails it (nothing is written: the rows go in one transaction), and a
+job whose worker died is failed once it has shown no progress for
+``REGISTRY_IMPORT_STALL_MINUTES``."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .importing import RegistryFileError, registry_parse
 from .loading import registry_rows_apply
@@ -18,17 +24,88 @@ from .models import ImportJob
 
 logger = logging.getLogger(__name__)
 MAX_STORED_ERRORS = 5000
+RUNNING = (ImportJob.Status.PENDING, ImportJob.Status.VALIDATING, ImportJob.Status.WRITING)
+STARTED = (ImportJob.Status.VALIDATING, ImportJob.Status.WRITING)
+
+MSG_FAILED_START = gettext_lazy(
+    "导入未能开始，未导入任何数据。请重新上传；如仍失败，请联系平台管理员（导入编号 %(job)s）。"
+)
+MSG_FAILED_CHECKING = gettext_lazy(
+    "校验文件时发生意外错误，未导入任何数据。请重新上传；如仍失败，请联系平台管理员"
+    "（导入编号 %(job)s）。"
+)
+MSG_FAILED_WRITING = gettext_lazy(
+    "写入数据库时出错，未导入任何数据。请重新上传；如仍失败，请联系平台管理员（导入编号 %(job)s）。"
+)
+MSG_STALLED = gettext_lazy(
+    "导入已中断（超过 %(minutes)s 分钟没有进展，处理程序可能已停止），未导入任何数据，请重新上传。"
+)
+_FAILED_AT = {
+    ImportJob.Status.PENDING: MSG_FAILED_START,
+    ImportJob.Status.VALIDATING: MSG_FAILED_CHECKING,
+    ImportJob.Status.WRITING: MSG_FAILED_WRITING,
+}
+
+
+def import_job_fail(*, job_id: int, message: str) -> bool:
+    """End a job that is still running as failed with ``message``; a job that already
+    ended keeps its outcome. Returns whether the job was changed."""
+    now = timezone.now()
+    changed = ImportJob.objects.filter(pk=job_id, status__in=RUNNING).update(
+        status=ImportJob.Status.FAILED, finished_at=now, updated_at=now, message=message
+    )
+    return bool(changed)
+
+
+def import_jobs_stalled_fail(*, now=None) -> int:
+    """Fail the started jobs that have shown no progress for the stall limit (their worker
+    was stopped or killed). Queued jobs wait for a worker and are left alone."""
+    now = now or timezone.now()
+    minutes = settings.REGISTRY_IMPORT_STALL_MINUTES
+    failed = ImportJob.objects.filter(
+        status__in=STARTED, updated_at__lt=now - timedelta(minutes=minutes)
+    ).update(
+        status=ImportJob.Status.FAILED,
+        finished_at=now,
+        updated_at=now,
+        message=str(MSG_STALLED % {"minutes": minutes}),
+    )
+    if failed:
+        _sheets_delete_logged()
+    return failed
 
 
 def import_job_run(*, job_id: int) -> str:
+    """Run the job; whatever goes wrong, it ends failed with a message naming the step,
+    never left running. Returns the final status."""
+    try:
+        return _import_job_steps(job_id=job_id)
+    except Exception:
+        logger.exception("registry import %s failed", job_id)
+        status = ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
+        message = _FAILED_AT.get(status, MSG_FAILED_CHECKING) % {"job": job_id}
+        if import_job_fail(job_id=job_id, message=str(message)):
+            _sheets_delete_logged()
+        return ImportJob.Status.FAILED
+
+
+def _sheets_delete_logged() -> None:
+    try:
+        sheets_expired_delete()
+    except Exception:
+        logger.exception("deleting the sheets of ended registry imports failed")
+
+
+def _import_job_steps(*, job_id: int) -> str:
     """Validate the job's file (reporting progress on the job row), then write it all or
     nothing. Returns the final status."""
     job = ImportJob.objects.select_related("uploaded_by", "community").get(pk=job_id)
     jobs = ImportJob.objects.filter(pk=job_id)
-    jobs.update(status=ImportJob.Status.VALIDATING, processed_rows=0)
+    jobs.update(status=ImportJob.Status.VALIDATING, processed_rows=0, updated_at=timezone.now())
 
     def progress(done: int, total: int) -> None:
-        jobs.update(processed_rows=done, total_rows=total)
+        # updated_at is the heartbeat import_jobs_stalled_fail reads.
+        jobs.update(processed_rows=done, total_rows=total, updated_at=timezone.now())
 
     def finish(status: str, **fields) -> str:
         jobs.update(status=status, finished_at=timezone.now(), **fields)
@@ -57,13 +134,15 @@ def import_job_run(*, job_id: int) -> str:
             message=_("%(rows)s 行有错误，共 %(total)s 行，未导入任何数据。")
             % {"rows": rows, "total": result.total_rows},
         )
-    jobs.update(status=ImportJob.Status.WRITING, total_rows=result.total_rows)
+    jobs.update(
+        status=ImportJob.Status.WRITING, total_rows=result.total_rows, updated_at=timezone.now()
+    )
     try:
         with transaction.atomic():
             counts = registry_rows_apply(result.rows)
     except Exception:
         logger.exception("registry import %s failed while writing", job_id)
-        return finish(ImportJob.Status.FAILED, message=_("写入数据库时出错，未导入任何数据。"))
+        return finish(ImportJob.Status.FAILED, message=str(MSG_FAILED_WRITING % {"job": job_id}))
     return finish(
         ImportJob.Status.DONE,
         processed_rows=result.total_rows,

@@ -186,6 +186,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Days an uploaded registry sheet (ID numbers, phones) is kept after its import ends,
 # successful or not; 0 deletes it at once.
 REGISTRY_SHEET_RETENTION_DAYS = int(os.environ.get("REGISTRY_SHEET_RETENTION_DAYS", "0"))
+# A started registry import with no progress for this long is failed (its worker died).
+REGISTRY_IMPORT_STALL_MINUTES = int(os.environ.get("REGISTRY_IMPORT_STALL_MINUTES", "30"))
 
 WAGTAIL_SITE_NAME = "物业治理"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -16,7 +16,7 @@ from common.jurisdiction import MANAGE, jurisdiction_of, scope_queryset
 from ..choices import RegionLevel
 from ..importing import COLUMN_LABELS
 from ..models import ImportJob, Region
-from ..tasks import registry_import_task
+from ..tasks import import_jobs_stalled_fail, registry_import_task
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
 MSG_SUFFIX = _("只接受 .csv 或 .xlsx 文件。")
@@ -70,6 +70,7 @@ def import_upload(request):
         )
         registry_import_task.enqueue(job.pk)
         return redirect("estates_registry_import_job", pk=job.pk)
+    import_jobs_stalled_fail()
     jobs = ImportJob.objects.filter(uploaded_by=request.user)[:10]
     return TemplateResponse(
         request,
@@ -91,6 +92,8 @@ def import_job_detail(request, pk: int):
         job.uploaded_by_id != request.user.pk and not jurisdiction_of(request.user).everything
     ):
         raise PermissionDenied
+    if job.is_running and import_jobs_stalled_fail():
+        job.refresh_from_db()
     return TemplateResponse(
         request,
         "estates/admin/import_job.html",

@@ -44,6 +44,7 @@ def test_good_csv_creates_co_owners_multi_unit_owner_and_one_developer(tree):
     assert result.total_rows == 6
     assert counts.as_dict() == {
         "compounds_created": 1,
+        "compounds_updated": 0,
         "buildings_created": 2,
         "units_created": 5,
         "units_updated": 0,
