@@ -14,7 +14,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.documents import get_document_model
 
+from common.files import documents_visible_to
 from common.jurisdiction import MANAGE, VIEW, scope_queryset
 from common.validators import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 
@@ -57,6 +59,11 @@ class ScopedForm(WagtailAdminModelForm):
             field = self.fields.get(name)
             if field is not None and hasattr(field, "queryset"):
                 field.queryset = scope_queryset(field.queryset, self.for_user, level)
+        # Private papers: only a document the user may read can be attached (common.files).
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and queryset.model is get_document_model():
+                field.queryset = documents_visible_to(self.for_user, queryset)
 
 
 def unit_label(unit: Unit) -> str:

@@ -219,3 +219,36 @@ def test_election_organiser_uploads_and_chooses_nomination_papers(client, world,
     client.force_login(world["wolong"])
     assert fetch(client, uploaded).status_code == 404
     assert "王秀英提名材料" not in text(client.get("/admin/api/main/documents/"))
+
+
+def test_a_document_of_another_street_cannot_be_attached_to_read_it(client, world):
+    """Linking a paper from one's own archive must not open another street's paper: the
+    archive form offers only documents the user may read."""
+    tree = world["tree"]
+    committee = Committee.objects.create(
+        compound=tree.compounds[2],
+        kind=CommitteeKind.OWNERS,
+        set_size=7,
+        formed_on=date(2024, 3, 1),
+    )
+    record = committee_services.archive_add(
+        committee=committee,
+        kind=ArchiveKind.MINUTES,
+        title="卧龙第1社区会议记录",
+        dated_on=date(2024, 5, 6),
+        actor=world["wolong"],
+    )
+    client.force_login(world["wolong"])
+    response = client.post(
+        reverse("committees_archiverecord:edit", args=[record.pk]),
+        {
+            "kind": ArchiveKind.MINUTES,
+            "title": "卧龙第1社区会议记录",
+            "dated_on": "2024-05-06",
+            "document": world["roll"].pk,
+        },
+    )
+    assert response.status_code == 200  # the form again, with the refused choice
+    record.refresh_from_db()
+    assert record.document is None
+    assert fetch(client, world["roll"]).status_code == 404
