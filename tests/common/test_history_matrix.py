@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
 from committees.choices import (
     ArchiveKind,
@@ -30,6 +31,7 @@ from committees.choices import (
     ReviewStatus,
 )
 from committees.models import ArchiveRecord, Candidate, CandidateReview, Committee, Election
+from common.history import scope_log_entries
 from estates.choices import DepartmentKind
 from estates.models import Department, DepartmentMembership, Owner
 from tests.estates.admin_helpers import officer
@@ -318,3 +320,38 @@ def test_object_history_view(client, world, role, kind, where):
     else:
         assert is_denied(response), response.status_code
         assert actor_name not in response.content.decode()
+
+
+def test_one_objects_history_goes_through_the_same_rules(world):
+    """Any history queryset (e.g. one review's entries) is narrowed by the same rules:
+    the police reviewer keeps the police answer's entry and loses the market's."""
+    reviewer = grantee("department_reviewer", world)
+    street = grantee("street_staff", world)
+    own = world["objects"]["own"]
+    for kind, reviewer_sees in (("review_police", True), ("review_market", False)):
+        entries = ModelLogEntry.objects.for_instance(own[kind])
+        assert entries.exists()
+        assert scope_log_entries(entries, reviewer).exists() == reviewer_sees
+        assert scope_log_entries(entries, street).exists()
+    other_entries = ModelLogEntry.objects.for_instance(world["objects"]["other"]["review_police"])
+    assert not scope_log_entries(other_entries, reviewer).exists()
+
+
+@pytest.mark.parametrize("role", list(ROLE_TARGET))
+def test_dashboard_panels_show_nothing_from_outside(client, world, role):
+    """The dashboard's panels (latest edits, jurisdiction, alarms) name no entry or actor
+    from outside the user's jurisdiction."""
+    client.force_login(grantee(role, world))
+    html = client.get("/admin/").content.decode()
+    assert "卧龙经办人" not in html
+    for kind in KINDS:
+        assert marker(kind, "other") not in html
+
+
+def test_reviewer_dashboard_lists_own_department_answers_only(client, world):
+    client.force_login(grantee("department_reviewer", world))
+    response = client.get(reverse("committees_reviews:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "文山市公安局" in html
+    assert "文山市市场监督管理局" not in html
