@@ -1098,8 +1098,13 @@ def _red_property(prefix: str, today: date) -> int:
 
 
 def _review_checks(region: Region) -> None:
-    """DOMAIN §9: the usual checks for 文山州, plus 综合执法 alongside housing."""
+    """DOMAIN §9: the usual checks for 文山州, plus 综合执法 alongside housing. The party
+    discipline check stays off: 文山州's reviewing departments have no 纪检 office, and
+    vetting refuses to start while an active check has no department to answer it."""
     review_checks_configure(region=region)
+    ReviewCheck.objects.filter(region=region, department_kind=DepartmentKind.DISCIPLINE).update(
+        is_active=False
+    )
     kind, category, description = ENFORCEMENT_CHECK
     ReviewCheck.objects.get_or_create(
         region=region,

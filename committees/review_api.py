@@ -70,9 +70,10 @@ class ReviewOut(Schema):
 
 
 class RecordIn(Schema):
+    """The answer date is the server's (timezone.localdate()), never the client's."""
+
     status: str
     category: str = ""
-    answered_on: datetime.date | None = None
 
 
 class RecordOut(Schema):
@@ -184,7 +185,6 @@ def review_record_endpoint(request: HttpRequest, review_id: int, payload: Record
             status=payload.status,
             category=payload.category,
             actor=request.user,
-            answered_on=payload.answered_on,
         )
     except PermissionDenied as error:
         raise HttpError(403, str(error) or str(MSG_FORBIDDEN)) from error

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -84,7 +83,6 @@ def review_record_view(request: HttpRequest, pk: int) -> HttpResponse:
             status=request.POST.get("status", ""),
             category=request.POST.get("category", ""),
             actor=request.user,
-            answered_on=timezone.localdate(),
         )
     except PermissionDenied as error:
         # Another department's review: say so rather than Wagtail's generic refusal.

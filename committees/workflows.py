@@ -20,6 +20,7 @@ from common.transitions import Transition, Workflow
 from .choices import (
     CandidateStatus,
     ElectionStatus,
+    FindingCategory,
     ReviewSource,
     ReviewStatus,
 )
@@ -35,6 +36,18 @@ MSG_NOT_AUTOMATIC = _("只有系统自动比对的意见可以由系统填写。
 MSG_NOT_DEPARTMENT = _("系统自动比对的意见不能由部门审查人员填写。")
 MSG_CANDIDATES_OPEN = _("还有%(count)d名候选人未作出联审结论，暂不能公示候选人名单。")
 MSG_NO_CANDIDATES = _("尚无候选人，不能进入资格联审。")
+MSG_FLAG_ONLY = _("“%(category)s”只能提示关注，不能作为不通过的理由。")
+MSG_NOT_OWN_CHECK = _("“%(department)s”只能以本部门负责的审查事项作为原因类别：%(allowed)s。")
+MSG_CHECKS_UNANSWERED = _("以下联审事项尚无部门审查意见，暂不能作出联审结论：%(missing)s。")
+MSG_NO_REVIEW_PLAN = _("该选举没有登记联审事项，不能作出联审结论。")
+
+# Checks whose finding may only flag a candidate, never fail them, wherever they are
+# configured (DOMAIN 9 "flag only", E12); a ReviewCheck marked flag_only adds its own.
+FLAG_ONLY_CATEGORIES = frozenset({FindingCategory.FEE_ARREARS})
+
+
+def _labels(categories) -> str:
+    return "、".join(str(FindingCategory(c).label) for c in sorted(categories))
 
 
 # ------------------------------------------------------------------ guards
@@ -58,13 +71,38 @@ def _category_given(review) -> None:
         raise ValidationError(MSG_CATEGORY_REQUIRED, code="category_required")
 
 
+def _own_check(review) -> None:
+    """DOMAIN §9: a department answers only for its own checks, so a negative answer
+    names one of the categories recorded on the review when vetting started."""
+    allowed = review.check_categories
+    if review.category not in allowed:
+        raise ValidationError(
+            MSG_NOT_OWN_CHECK,
+            code="not_own_check",
+            params={"department": review.department.name, "allowed": _labels(allowed) or "-"},
+        )
+
+
 def _guard_pass(review, actor) -> None:
     _department_reviewer(review, actor)
 
 
-def _guard_negative(review, actor) -> None:
+def _guard_flag(review, actor) -> None:
     _department_reviewer(review, actor)
     _category_given(review)
+    _own_check(review)
+
+
+def _guard_fail(review, actor) -> None:
+    """A fail on a flag-only check is refused (DOMAIN 9, E12): the reviewer answers
+    "提示关注" instead, which never fails the candidate."""
+    _guard_flag(review, actor)
+    if review.category in FLAG_ONLY_CATEGORIES | review.flag_only_categories:
+        raise ValidationError(
+            MSG_FLAG_ONLY,
+            code="flag_only",
+            params={"category": FindingCategory(review.category).label},
+        )
 
 
 def _guard_automatic(review, actor) -> None:
@@ -75,7 +113,9 @@ def _guard_automatic(review, actor) -> None:
 
 def candidate_verdict(statuses: list[str]) -> str | None:
     """The joint verdict from all answers (DOMAIN §9, E12): none while any review is
-    pending; failed if any department or automatic check failed; a flag alone passes."""
+    pending; failed if any department or automatic check failed; a flag alone passes.
+    The conclude guards also require an answer for every configured check
+    (:func:`unanswered_checks`)."""
     if any(s == ReviewStatus.PENDING for s in statuses):
         return None
     if any(s == ReviewStatus.FAILED for s in statuses):
@@ -83,7 +123,26 @@ def candidate_verdict(statuses: list[str]) -> str | None:
     return CandidateStatus.PASSED
 
 
+def unanswered_checks(candidate) -> set[str]:
+    """The checks recorded when vetting started that no department review of this
+    candidate covers (DOMAIN §9: one answer per configured check)."""
+    required = set(candidate.election.review_categories or ())
+    covered: set[str] = set()
+    for checks in candidate.reviews.filter(source=ReviewSource.DEPARTMENT).values_list(
+        "checks", flat=True
+    ):
+        covered.update(checks or {})
+    return required - covered
+
+
 def _all_answered(candidate, actor) -> None:
+    if not candidate.election.review_categories:
+        raise ValidationError(MSG_NO_REVIEW_PLAN, code="no_review_plan")
+    missing = unanswered_checks(candidate)
+    if missing:
+        raise ValidationError(
+            MSG_CHECKS_UNANSWERED, code="checks_unanswered", params={"missing": _labels(missing)}
+        )
     pending = candidate.reviews.filter(status=ReviewStatus.PENDING).count()
     if pending:
         raise ValidationError(
@@ -211,7 +270,7 @@ REVIEW_WORKFLOW = Workflow(
             _("审查不通过"),
             REVIEW_CANDIDATE,
             VIEW,
-            guard=_guard_negative,
+            guard=_guard_fail,
         ),
         Transition(
             "flag",
@@ -220,7 +279,7 @@ REVIEW_WORKFLOW = Workflow(
             _("提示关注"),
             REVIEW_CANDIDATE,
             VIEW,
-            guard=_guard_negative,
+            guard=_guard_flag,
         ),
         Transition(
             "auto_fail",

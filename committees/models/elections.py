@@ -22,7 +22,7 @@ from ..choices import (
     ReviewSource,
     ReviewStatus,
 )
-from .bodies import COMPOUND_SCOPE, Committee
+from .bodies import COMPOUND_SCOPE, Committee, Term
 
 
 class Election(TimeStampedModel):
@@ -50,6 +50,19 @@ class Election(TimeStampedModel):
     review_due_on = models.DateField(_("联审截止日期"), null=True, blank=True)
     planned_on = models.DateField(_("计划选举日期"), null=True, blank=True)
     held_on = models.DateField(_("选举日期"), null=True, blank=True)
+    # The checks the joint review had to answer, fixed when vetting started (DOMAIN §9):
+    # every candidate's verdict needs a department answer for each of them.
+    review_categories = models.JSONField(_("联审事项"), null=True, blank=True, editable=False)
+    # The term this election produced: its members are the election's passed candidates.
+    term = models.OneToOneField(
+        Term,
+        verbose_name=_("产生的任期"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="election",
+    )
 
     jurisdiction_fields = COMPOUND_SCOPE
 
@@ -178,6 +191,9 @@ class CandidateReview(TimeStampedModel):
         _("原因类别"), max_length=16, choices=FindingCategory.choices, blank=True
     )
     due_on = models.DateField(_("办理期限"))
+    # The checks this department answers for, fixed when vetting started (DOMAIN §9):
+    # category → flag only. A negative answer must name one of them.
+    checks = models.JSONField(_("审查事项"), null=True, blank=True, editable=False)
     answered_on = models.DateField(_("审查日期"), null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -208,6 +224,14 @@ class CandidateReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.candidate_id}:{self.department_id or self.source}"
+
+    @property
+    def check_categories(self) -> frozenset[str]:
+        return frozenset(self.checks or {})
+
+    @property
+    def flag_only_categories(self) -> frozenset[str]:
+        return frozenset(c for c, flag_only in (self.checks or {}).items() if flag_only)
 
     @classmethod
     def jurisdiction_q(cls, jurisdiction) -> models.Q:

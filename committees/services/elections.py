@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from common.jurisdiction import MANAGE, user_covers
-from estates.models import Compound, Owner, Ownership
+from estates.models import Compound, Owner
 
 from ..choices import CandidateStatus, CommitteeKind, ElectionStatus, PartyStatus, Position
 from ..models import Candidate, Election
@@ -23,8 +23,10 @@ from ..workflows import (
     MANAGE_ELECTION,
     candidate_verdict,
 )
+from .owners import is_owner_in
+from .reviews import vetting_start
 
-MSG_NOT_OWNER = _("候选人必须是本小区的业主（DOMAIN 4.1）。")
+MSG_NOT_OWNER = _("候选人必须是本小区的业主。")
 MSG_NOT_NOMINATING = _("选举不在提名阶段，不能提名候选人。")
 MSG_ALREADY_NOMINATED = _("该业主已是本次选举的候选人。")
 MSG_ELECTION_OPEN = _("该小区已有一场进行中的选举。")
@@ -40,11 +42,6 @@ def _check_manage(*, actor, compound: Compound) -> None:
         and user_covers(actor, compound, MANAGE)
     ):
         raise PermissionDenied(MSG_DENIED)
-
-
-def is_owner_in(*, owner: Owner, compound: Compound) -> bool:
-    """DOMAIN 1.1 / 4.1: an owner holds (registered or not) a unit in the compound."""
-    return Ownership.objects.filter(owner=owner, compound=compound).exists()
 
 
 @transaction.atomic
@@ -123,8 +120,6 @@ def election_start_vetting(
     *, election: Election, actor, today: datetime.date | None = None
 ) -> Election:
     """Send every nominated candidate to the joint qualification review (DOMAIN §9)."""
-    from .reviews import vetting_start
-
     return vetting_start(election=election, actor=actor, today=today)
 
 
@@ -132,11 +127,11 @@ def election_start_vetting(
 def candidate_conclude(
     *, candidate: Candidate, actor, on: datetime.date | None = None
 ) -> Candidate:
-    """The joint verdict once every department has answered (DOMAIN §9, E12): any
-    failure fails the candidate; a flag alone does not."""
+    """The joint verdict once every configured check has its department's answer
+    (DOMAIN §9, E12): any failure fails the candidate; a flag alone does not."""
     statuses = list(candidate.reviews.values_list("status", flat=True))
     verdict = candidate_verdict(statuses)
-    # With answers still pending the guard of "pass" refuses with the pending count.
+    # With a check unanswered or pending, the guard refuses and says which.
     verb = "fail" if verdict == CandidateStatus.FAILED else "pass"
     return CANDIDATE_WORKFLOW.fire(
         candidate,

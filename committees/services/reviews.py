@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from estates.choices import DepartmentKind, RegionLevel
 from estates.models import Compound, Department, Region
 
+from .. import deadlines
 from ..choices import (
     CandidateStatus,
     FindingCategory,
@@ -33,12 +34,14 @@ from ..workflows import (
     REVIEW_VERBS,
     REVIEW_WORKFLOW,
 )
+from .owners import is_owner_in
 
-MSG_FLAG_ONLY = _("欠缴物业费只能提示关注，不能作为不通过的理由（DOMAIN 9、E12）。")
 MSG_BAD_STATUS = _("请选择审查结果：通过、不通过或提示关注。")
-
-# Checks whose finding may only flag a candidate, never fail them (DOMAIN 9, E12).
-FLAG_ONLY_CATEGORIES = frozenset({FindingCategory.FEE_ARREARS})
+MSG_NO_CHECKS = _("本小区所在区域尚未配置资格联审事项，不能提交资格联审。请先配置联审事项。")
+MSG_NO_DEPARTMENT = _(
+    "以下联审事项在本小区所在县（市、区）及以上没有对应的审查部门，不能提交资格联审：%(missing)s。"
+    "请先登记审查部门或停用这些事项。"
+)
 
 
 # ------------------------------------------------------------------ deadlines
@@ -46,8 +49,6 @@ FLAG_ONLY_CATEGORIES = frozenset({FindingCategory.FEE_ARREARS})
 
 def due_date(start: datetime.date, days: int) -> datetime.date:
     """DOMAIN 1.10 (rest days move the deadline) through committees.deadlines."""
-    from committees import deadlines
-
     return deadlines.due_date(start, days)
 
 
@@ -56,11 +57,17 @@ def due_date(start: datetime.date, days: int) -> datetime.date:
 
 @dataclass(frozen=True)
 class CheckPlan:
-    """One department's part in a compound's review: who answers and by when."""
+    """One department's part in a compound's review: who answers, by when, and which
+    checks (category → flag only) it answers for."""
 
     department: Department
     due_days: int
     categories: tuple[str, ...]
+    flag_only: tuple[str, ...] = ()
+
+    @property
+    def checks(self) -> dict[str, bool]:
+        return {c: c in self.flag_only for c in self.categories}
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -68,36 +75,51 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
 
 
+def _missing_label(kind: str, checks: list[ReviewCheck]) -> str:
+    categories = "、".join(str(FindingCategory(c.category).label) for c in checks)
+    return f"{DepartmentKind(kind).label}（{categories}）"
+
+
 def review_plan_for(compound: Compound) -> list[CheckPlan]:
-    """The departments that review candidates of this compound (two queries)."""
+    """The departments that review candidates of this compound (two queries).
+
+    The review cannot be skipped (DOMAIN §9): with no active check configured, or with
+    an active check whose department kind has no department at the compound's county or
+    above, this refuses with a ``ValidationError`` naming what is missing."""
     ancestors = _ancestor_paths(compound.region_path)
     checks = list(
         ReviewCheck.objects.filter(region_path__in=ancestors, is_active=True).order_by(
-            "-region_path"
+            "-region_path", "department_kind", "category"
         )
     )
     if not checks:
-        return []
+        raise ValidationError(MSG_NO_CHECKS, code="no_checks")
     nearest = checks[0].region_path
     checks = [c for c in checks if c.region_path == nearest]
     departments: dict[str, Department] = {}
     # The compound's county or above: deeper rows come first, keep the nearest per kind.
     for department in Department.objects.filter(
         region_path__in=ancestors, region__level__lte=RegionLevel.COUNTY
-    ).order_by("-region_path"):
+    ).order_by("-region_path", "pk"):
         departments.setdefault(department.kind, department)
-    plan = []
+    plan, missing = [], []
     for kind in sorted({c.department_kind for c in checks}):
+        mine = [c for c in checks if c.department_kind == kind]
         department = departments.get(kind)
         if department is None:
+            missing.append(_missing_label(kind, mine))
             continue
-        mine = [c for c in checks if c.department_kind == kind]
         plan.append(
             CheckPlan(
                 department=department,
                 due_days=max(c.due_days for c in mine),
                 categories=tuple(sorted({c.category for c in mine})),
+                flag_only=tuple(sorted({c.category for c in mine if c.flag_only})),
             )
+        )
+    if missing:
+        raise ValidationError(
+            MSG_NO_DEPARTMENT, code="no_department", params={"missing": "；".join(missing)}
         )
     return plan
 
@@ -144,8 +166,6 @@ def has_fee_arrears(candidate: Candidate) -> bool:
 
 def _automatic_findings(candidate: Candidate) -> list[tuple[str, str]]:
     """(category, verb) pairs from our own data, checked before the departments."""
-    from .elections import is_owner_in
-
     findings = []
     if not is_owner_in(owner=candidate.owner, compound=candidate.compound):
         findings.append((FindingCategory.NOT_OWNER, "auto_fail"))  # DOMAIN 4.1, 4.2
@@ -161,16 +181,19 @@ def _automatic_findings(candidate: Candidate) -> list[tuple[str, str]]:
 @transaction.atomic
 def vetting_start(*, election: Election, actor, today: datetime.date | None = None) -> Election:
     """Move the election to vetting, every nominated candidate to under_review, and send
-    one review per configured department (DOMAIN §9)."""
+    one review per configured department (DOMAIN §9). Refused, with nothing written,
+    when no check is configured or a check has no department to answer it."""
     today = today or timezone.localdate()
     compound = Compound.objects.get(pk=election.compound_id)
     plan = review_plan_for(compound)
-    longest = max((p.due_days for p in plan), default=0)
     election = ELECTION_WORKFLOW.fire(
         election,
         "start_vetting",
         actor=actor,
-        changes={"review_due_on": due_date(today, longest)},
+        changes={
+            "review_due_on": due_date(today, max(p.due_days for p in plan)),
+            "review_categories": sorted({c for p in plan for c in p.categories}),
+        },
     )
     candidates = list(
         election.candidates.filter(status=CandidateStatus.NOMINATED).select_related("owner")
@@ -184,6 +207,7 @@ def vetting_start(*, election: Election, actor, today: datetime.date | None = No
                 compound=compound,
                 source=ReviewSource.DEPARTMENT,
                 department=step.department,
+                checks=step.checks,
                 due_on=due_date(today, step.due_days),
             )
             for step in plan
@@ -213,14 +237,17 @@ def review_record(
     answered_on: datetime.date | None = None,
 ) -> CandidateReview:
     """A department's answer: result and reason category only (DOMAIN §9). Only a reviewer
-    of the review's department may answer; the row lock lets one of two racing answers win."""
+    of the review's department may answer, only with a category of the checks the
+    department answers for, and a flag-only check can flag but never fail (the workflow
+    guards refuse). The row lock lets one of two racing answers win.
+
+    The answer date is the server's: views and the API never pass ``answered_on``; the
+    demo seed passes its fixed clock."""
     verb = REVIEW_VERBS.get(status)
     if verb is None:
         raise ValidationError(MSG_BAD_STATUS, code="bad_status")
     if status == ReviewStatus.PASSED:
         category = ""
-    elif status == ReviewStatus.FAILED and category in FLAG_ONLY_CATEGORIES:
-        raise ValidationError(MSG_FLAG_ONLY, code="flag_only")
     return REVIEW_WORKFLOW.fire(
         review,
         verb,

@@ -20,12 +20,8 @@ from committees.choices import (
 from committees.models import CandidateReview, ReviewCheck
 from committees.selectors.elections import published_candidates_for
 from committees.services import elections as svc
-from committees.services.reviews import (
-    MSG_FLAG_ONLY,
-    review_plan_for,
-    review_record,
-)
-from committees.workflows import MSG_CANDIDATES_OPEN, MSG_REVIEWS_PENDING
+from committees.services.reviews import review_plan_for, review_record
+from committees.workflows import MSG_CANDIDATES_OPEN, MSG_FLAG_ONLY, MSG_REVIEWS_PENDING
 from estates import stats
 from estates.choices import DepartmentKind
 from estates.models import Department, Ownership
@@ -225,8 +221,20 @@ def test_failed_department_answer_fails_candidate(v):
     assert concluded.status == CandidateStatus.FAILED
 
 
+def fee_check(v, department_kind=DepartmentKind.MARKET) -> ReviewCheck:
+    """Fee records, answered by a department, flag only (DOMAIN 9, E12)."""
+    return ReviewCheck.objects.create(
+        region=v.tree.county,
+        department_kind=department_kind,
+        category=FindingCategory.FEE_ARREARS,
+        description="欠缴物业费",
+        flag_only=True,
+    )
+
+
 def test_flag_alone_does_not_fail(v):
     """DOMAIN 9, E12: a flag (e.g. fee arrears) is shown to staff but passes."""
+    fee_check(v)
     start(v)
     candidate = v.candidates[0]
     for review in CandidateReview.objects.filter(candidate=candidate):
@@ -243,6 +251,7 @@ def test_flag_alone_does_not_fail(v):
 
 def test_fee_arrears_cannot_fail(v):
     """E12: fee arrears may only flag."""
+    fee_check(v, DepartmentKind.POLICE)
     start(v)
     review = CandidateReview.objects.filter(department__kind="police").first()
     with pytest.raises(ValidationError) as refused:
@@ -252,7 +261,7 @@ def test_fee_arrears_cannot_fail(v):
             category=FindingCategory.FEE_ARREARS,
             actor=v.police_reviewer,
         )
-    assert refused.value.messages == [str(MSG_FLAG_ONLY)]
+    assert refused.value.error_list[0].message == MSG_FLAG_ONLY
 
 
 def test_review_records_reviewer_date_and_category(v):

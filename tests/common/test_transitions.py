@@ -69,6 +69,8 @@ def _review(v, *, source: str, status: str = ReviewStatus.PENDING) -> CandidateR
         source=source,
         department=department,
         category=FindingCategory.CRIMINAL if source == ReviewSource.AUTOMATIC else "",
+        # The checks this department answers for, as vetting records them (DOMAIN §9).
+        checks=None if source == ReviewSource.AUTOMATIC else {FindingCategory.CRIMINAL: False},
         due_on=datetime.date(2026, 3, 16),
     )
     set_state(review, status)
@@ -87,11 +89,16 @@ def subject_for(workflow, verb: str, v):
     if workflow is CANDIDATE_WORKFLOW:
         candidate = v.candidates[0]
         answer = ReviewStatus.FAILED if verb == "fail" else ReviewStatus.PASSED
+        # The verdict needs an answer for every check recorded when vetting started.
+        Election.objects.filter(pk=v.election.pk).update(
+            review_categories=[FindingCategory.CRIMINAL]
+        )
         review = CandidateReview.objects.create(
             candidate=candidate,
             compound=candidate.compound,
             department=v.departments["police"],
             category=FindingCategory.CRIMINAL if verb == "fail" else "",
+            checks={FindingCategory.CRIMINAL: False},
             due_on=datetime.date(2026, 3, 16),
         )
         set_state(review, answer)
