@@ -14,6 +14,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -32,6 +33,7 @@ from .selectors.alarms import AlarmKind, alarms_for
 from .selectors.committees import committee_get_visible_to, committee_list_visible_to
 
 VIEW_PERM = "committees.view_committee"
+MSG_UNKNOWN_KIND = _("未知的预警类型。")
 
 router = Router(tags=["committees"], auth=REGISTRY_AUTH)
 
@@ -115,7 +117,7 @@ def committee_alarms(request: HttpRequest, kind: str | None = None):
     _require(request)
     kinds = {kind} if kind in AlarmKind.LABELS else None
     if kind and kinds is None:
-        raise HttpError(422, "unknown kind")
+        raise HttpError(422, str(MSG_UNKNOWN_KIND))
     return [
         {
             "kind": a.kind,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
@@ -20,7 +21,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from common.api_auth import REGISTRY_AUTH
 from common.validators import mask_id_number, mask_phone
 
-from . import selectors
+from . import selectors, services
 from .choices import RegionLevel
 from .models import Compound, Owner, Region, Unit
 
@@ -153,6 +154,28 @@ class OwnerOut(Schema):
     phone: str
 
 
+class HoldingOut(Schema):
+    compound_id: int
+    compound: str
+    building: str
+    entrance: str
+    room: str
+    is_registered: bool
+
+
+class OwnerDetailOut(OwnerOut):
+    holdings: list[HoldingOut]
+
+
+class OwnerIdentityIn(Schema):
+    """Fields to change; those left out stay as they are."""
+
+    kind: str | None = None
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+
+
 # ---------------------------------------------------------------- public
 
 
@@ -265,6 +288,62 @@ def owner_public_fields(owner: Owner, user) -> dict:
 @registry.get("/owners/", response=list[OwnerOut], summary="业主")
 @paginate(OwnerPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def registry_owner_list(request: HttpRequest, compound: int | None = None):
-    """Owners holding units in the caller's jurisdiction, optionally in one compound."""
+    """Owners holding units in the caller's jurisdiction, optionally in one compound.
+    ``?compound=`` is looked up in the jurisdiction like a detail page: another
+    jurisdiction's compound answers 404, as a compound that does not exist does."""
     _require(request, "estates.view_owner")
+    if compound is not None:
+        compound = _compound_or_404(request, compound).pk
     return selectors.owner_list_visible_to(user=request.user, compound_id=compound)
+
+
+def _owner_or_404(request: HttpRequest, owner_id: int) -> Owner:
+    owner = selectors.owner_get_visible_to(user=request.user, pk=owner_id)
+    if owner is None:
+        raise HttpError(404, str(MSG_NOT_FOUND))
+    return owner
+
+
+def _owner_detail(owner: Owner, user) -> dict:
+    """The owner with only the units they hold inside the caller's jurisdiction."""
+    return {
+        **owner_public_fields(owner, user),
+        "holdings": [
+            {
+                "compound_id": h.compound_id,
+                "compound": h.compound.name,
+                "building": h.unit.building.name,
+                "entrance": h.unit.entrance,
+                "room": h.unit.room,
+                "is_registered": h.is_registered,
+            }
+            for h in selectors.owner_holdings_visible_to(user=user, owner=owner)
+        ],
+    }
+
+
+@registry.get("/owners/{int:owner_id}/", response=OwnerDetailOut, summary="业主详情")
+def registry_owner_detail(request: HttpRequest, owner_id: int):
+    """One owner and the units they hold in the caller's jurisdiction (never the others)."""
+    _require(request, "estates.view_owner")
+    return _owner_detail(_owner_or_404(request, owner_id), request.user)
+
+
+@registry.patch("/owners/{int:owner_id}/", response=OwnerDetailOut, summary="修改业主信息")
+def registry_owner_update(request: HttpRequest, owner_id: int, payload: OwnerIdentityIn):
+    """Change an owner's name, kind, ID number or phone. Refused (403, saying who can)
+    unless the caller's jurisdiction covers every unit the owner holds."""
+    _require(request, "estates.change_owner")
+    owner = _owner_or_404(request, owner_id)
+    changes = payload.model_dump(exclude_unset=True, exclude_none=True)
+    if {"id_number", "phone"} & changes.keys() and not request.user.has_perm(
+        "estates.view_owner_identity"
+    ):
+        raise HttpError(403, str(MSG_FORBIDDEN))
+    try:
+        owner = services.owner_update(owner=owner, actor=request.user, **changes)
+    except PermissionDenied as error:
+        raise HttpError(403, str(error)) from error
+    except ValidationError as error:
+        raise HttpError(400, "；".join(error.messages)) from error
+    return _owner_detail(owner, request.user)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents import get_document_model
@@ -20,6 +21,7 @@ from common.files import documents_visible_to
 from common.jurisdiction import MANAGE, VIEW, scope_queryset
 from common.validators import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 
+from . import services
 from .choices import RegionLevel
 from .models import (
     Building,
@@ -38,7 +40,7 @@ MSG_AREA_POSITIVE = _("专有部分面积必须大于0。")
 MSG_REGION_LEVEL = _("下级区域的层级必须低于上级区域。")
 MSG_REGION_PARENT = _("请选择上级区域。")
 MSG_GRID_BUILDINGS = _("网格只能覆盖本社区小区的楼栋。")
-MSG_OWNER_NOT_FOUND = _("没有该证件号码的业主，请先登记业主。")
+MSG_OWNER_NOT_FOUND = _("本辖区没有该证件号码的业主。新业主请在“业主”中添加，并同时登记其房屋。")
 MSG_OWNERSHIP_EXISTS = _("该业主已登记为此房屋的业主。")
 
 
@@ -148,11 +150,45 @@ class CompoundForm(ScopedForm):
 
 
 class BuildingForm(ScopedForm):
+    """Changing the compound of an existing building moves it through
+    :func:`estates.services.building_move`, its units and ownerships with it."""
+
     scoped_fields = {"compound": MANAGE}
 
     class Meta:
         model = Building
         fields = ["compound", "name", "floors"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original_compound_id = self.instance.compound_id if self.instance.pk else None
+
+    @property
+    def moving(self) -> bool:
+        return bool(
+            self.original_compound_id is not None
+            and self.instance.compound_id != self.original_compound_id
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        compound = cleaned.get("compound")
+        if self.original_compound_id is not None and compound is not None:
+            current = Building(pk=self.instance.pk, compound_id=self.original_compound_id)
+            if compound.pk != self.original_compound_id and not services.building_move_allowed(
+                actor=self.for_user, building=current, compound=compound
+            ):
+                self.add_error("compound", services.MSG_MOVE_DENIED)
+        return cleaned
+
+    def save(self, commit: bool = True) -> Building:
+        if not (commit and self.moving):
+            return super().save(commit=commit)
+        with transaction.atomic():
+            target = self.instance.compound
+            self.instance.compound_id = self.original_compound_id
+            services.building_move(building=self.instance, compound=target, actor=self.for_user)
+            return super().save(commit=True)
 
 
 class UnitForm(ScopedForm):
@@ -184,8 +220,12 @@ class UnitForm(ScopedForm):
 
 class OwnerForm(ScopedForm):
     """Create: the first unit is required, so the new owner falls inside the creator's
-    jurisdiction. Edit: without ``view_owner_identity`` the ID number and phone are not
-    in the form at all; a read-only masked copy is shown instead."""
+    jurisdiction. An ID number already registered (maybe in another street) is the same
+    person, who then also holds this unit: the form answers as for a new number, so it
+    never tells whether a number is known elsewhere (services.owner_register).
+    Edit: without ``view_owner_identity`` the ID number and phone are not in the form at
+    all; a read-only masked copy is shown instead. Identity fields change only for a user
+    whose jurisdiction covers every unit the owner holds (services.owner_identity_check)."""
 
     unit = UnitChoiceField(
         label=_("房屋"),
@@ -228,19 +268,49 @@ class OwnerForm(ScopedForm):
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data.get("phone") or "")
 
-    def save(self, commit: bool = True) -> Owner:
-        owner = super().save(commit=commit)
-        unit = self.cleaned_data.get("unit")
-        if commit and unit is not None:
-            Ownership.objects.get_or_create(
-                owner=owner,
-                unit=unit,
-                defaults={
-                    "compound_id": unit.compound_id,
-                    "is_registered": self.cleaned_data.get("is_registered", True),
-                },
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            changed = [n for n in self.changed_data if n in services.OWNER_IDENTITY_FIELDS]
+            try:
+                services.owner_identity_check(
+                    owner=self.instance, actor=self.for_user, fields=changed
+                )
+            except PermissionDenied as error:
+                raise ValidationError(str(error), code="identity_elsewhere") from None
+        elif cleaned.get("id_number") and not self.has_error("id_number"):
+            services.owner_find_same_person(
+                id_number=cleaned["id_number"],
+                kind=cleaned.get("kind", ""),
+                name=cleaned.get("name", ""),
             )
-        return owner
+        return cleaned
+
+    def validate_unique(self) -> None:
+        # A known ID number on create is the same person (see clean), not an error that
+        # would tell the user the number exists.
+        if self.instance.pk:
+            return super().validate_unique()
+        exclude = {*self._get_validation_exclusions(), "id_number"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+    def save(self, commit: bool = True) -> Owner:
+        if self.instance.pk or not commit:
+            return super().save(commit=commit)
+        data = self.cleaned_data
+        self.instance = services.owner_register(
+            kind=data["kind"],
+            name=data["name"],
+            id_number=data["id_number"],
+            phone=data.get("phone", ""),
+            unit=data["unit"],
+            is_registered=data.get("is_registered", True),
+            actor=self.for_user,
+        )
+        return self.instance
 
 
 class OwnershipForm(ScopedForm):
@@ -268,8 +338,12 @@ class OwnershipForm(ScopedForm):
         self.order_fields(["owner_id_number", "unit", "is_registered"])
 
     def clean_owner_id_number(self) -> Owner:
+        # Only owners the user can already see are found: a number registered outside
+        # their jurisdiction answers like an unknown one (and a new owner is added in
+        # "业主" together with the unit, services.owner_register).
         value = normalize_id_number(self.cleaned_data.get("owner_id_number"))
-        owner = Owner.objects.filter(id_number=value).first()
+        owner = scope_queryset(Owner.objects.all(), self.for_user, VIEW).filter(id_number=value)
+        owner = owner.first()
         if owner is None:
             raise ValidationError(MSG_OWNER_NOT_FOUND, code="owner_not_found")
         return owner

@@ -32,10 +32,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from common.jurisdiction import VIEW, scope_queryset
+from common.jurisdiction import MANAGE, VIEW, jurisdiction_of, jurisdiction_q, scope_queryset
 
 from .choices import GridRole, RegionLevel
-from .models import PATH_SEP, Building, Compound, GridStaff, Owner, Region, Unit
+from .models import PATH_SEP, Building, Compound, GridStaff, Owner, Ownership, Region, Unit
 
 # A compound's community and its four ancestors, fetched with the compound in one join.
 COMPOUND_REGION_CHAIN = "region__parent__parent__parent__parent"
@@ -283,8 +283,40 @@ def unit_list_for_compound(*, compound: Compound) -> QuerySet[Unit]:
 
 
 def owner_list_visible_to(*, user, compound_id: int | None = None) -> QuerySet[Owner]:
-    """Owners holding a unit in the user's jurisdiction (optionally in one compound)."""
+    """Owners holding a unit in the user's jurisdiction (optionally in one compound the
+    caller has already found in scope)."""
     owners = scope_queryset(Owner.objects.all(), user)
     if compound_id is not None:
-        owners = owners.filter(ownerships__compound_id=compound_id).distinct()
+        owners = owners.filter(
+            pk__in=Ownership.objects.filter(compound_id=compound_id).values("owner_id")
+        )
     return owners.order_by("name", "pk")
+
+
+def owner_get_visible_to(*, user, pk: int, level: str = VIEW) -> Owner | None:
+    """One owner holding a unit in the user's jurisdiction, else None."""
+    return scope_queryset(Owner.objects.all(), user, level).filter(pk=pk).first()
+
+
+def owner_holdings_visible_to(*, user, owner: Owner) -> QuerySet[Ownership]:
+    """The owner's units inside the user's jurisdiction only: one person may hold units
+    in several streets, and linking them to a unit here shows nothing of the others."""
+    return scope_queryset(
+        Ownership.objects.filter(owner=owner).select_related("unit__building", "compound"),
+        user,
+    ).order_by("compound__name", "unit__building__name", "unit__entrance", "unit__room")
+
+
+def owner_identity_editable_by(*, user, owner: Owner) -> bool:
+    """Whether the user's manage jurisdiction covers every unit the owner holds: only then
+    may they change the owner's name, ID number or phone, which every other street
+    holding one of the owner's units relies on too (one query)."""
+    manage = jurisdiction_of(user, MANAGE)
+    if manage.everything:
+        return True
+    if manage.is_empty:
+        return False
+    counts = Ownership.objects.filter(owner=owner).aggregate(
+        total=Count("pk"), inside=Count("pk", filter=jurisdiction_q(Ownership, manage))
+    )
+    return counts["total"] > 0 and counts["inside"] == counts["total"]

@@ -5,11 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
+from wagtail.log_actions import log
 
-from common.jurisdiction import forget_jurisdiction
+from common.jurisdiction import MANAGE, forget_jurisdiction, user_covers
+from common.validators import normalize_id_number, normalize_phone
 
+from . import selectors
 from .choices import AreaSource, GridRole, OwnerKind, RegionLevel
 from .models import (
     Building,
@@ -23,6 +28,11 @@ from .models import (
     Unit,
 )
 from .roles import ROLES
+
+MSG_MOVE_DENIED = _("您没有权限把该楼栋移到这个小区：原小区和新小区都须在您的管理范围内。")
+MSG_MOVE_NAME_TAKEN = _("小区“%(compound)s”已有名为“%(name)s”的楼栋。")
+ACTION_BUILDING_MOVE = "estates.building_move"
+LOG_ACTIONS = [(ACTION_BUILDING_MOVE, _("楼栋移至其他小区"))]
 
 
 def region_create(
@@ -81,6 +91,59 @@ def building_create(*, compound: Compound, name: str, floors: int | None = None)
     return building
 
 
+def building_move_allowed(*, actor, building: Building, compound: Compound) -> bool:
+    """The actor may change buildings and manages both the compound the building leaves
+    and the one it joins."""
+    return bool(
+        actor is not None
+        and actor.has_perm("estates.change_building")
+        and user_covers(actor, Compound(pk=building.compound_id), MANAGE)
+        and user_covers(actor, compound, MANAGE)
+    )
+
+
+@transaction.atomic
+def building_move(*, building: Building, compound: Compound, actor) -> Building:
+    """Move a building to another compound together with what copies its compound: its
+    units' and their ownerships' ``compound`` columns (kept for one-join scoping and
+    per-compound sums) change in the same transaction, so no unit or owner is left counted
+    in the old compound. Grids of another community stop covering the building (a grid
+    covers only its own community's buildings). One audit entry on the building records
+    the move and what went with it."""
+    if not building_move_allowed(actor=actor, building=building, compound=compound):
+        raise PermissionDenied(MSG_MOVE_DENIED)
+    locked = Building.objects.select_for_update().select_related("compound").get(pk=building.pk)
+    source = locked.compound
+    if source.pk == compound.pk:
+        return locked
+    if Building.objects.filter(compound=compound, name=locked.name).exists():
+        raise ValidationError(
+            MSG_MOVE_NAME_TAKEN % {"compound": compound.name, "name": locked.name},
+            code="building_name_taken",
+        )
+    units = Unit.objects.filter(building=locked).update(compound=compound)
+    ownerships = Ownership.objects.filter(unit__building=locked).update(compound=compound)
+    grids = list(locked.grids.exclude(region_id=compound.region_id).order_by("code"))
+    if grids:
+        locked.grids.remove(*grids)
+    locked.compound = compound
+    locked.save(update_fields=["compound"])
+    log(
+        instance=locked,
+        action=ACTION_BUILDING_MOVE,
+        user=actor,
+        data={
+            "from_compound": {"id": source.pk, "name": source.name},
+            "to_compound": {"id": compound.pk, "name": compound.name},
+            "units": units,
+            "ownerships": ownerships,
+            "grids_left": [grid.code for grid in grids],
+        },
+    )
+    building.compound = compound
+    return locked
+
+
 def unit_create(
     *,
     building: Building,
@@ -118,6 +181,84 @@ def ownership_add(*, owner: Owner, unit: Unit, is_registered: bool = True) -> Ow
         defaults={"compound_id": unit.compound_id, "is_registered": is_registered},
     )
     return ownership
+
+
+MSG_IDENTITY_ELSEWHERE = _(
+    "该业主在其他辖区也有房产，身份信息只能由覆盖其全部房产的上级"
+    "（如县/州工作人员或平台管理员）修改。"
+)
+MSG_IDENTITY_MISMATCH = _("证件号码与所填姓名（名称）或类型不符，请核对后重新填写。")
+MSG_UNIT_DENIED = _("您没有权限在该房屋登记业主。")
+# Every street where the owner holds a unit relies on these: one person, one record.
+OWNER_IDENTITY_FIELDS = ("kind", "name", "id_number", "phone")
+
+
+def owner_identity_check(*, owner: Owner, actor, fields) -> None:
+    """Refuse a change of identity fields unless the actor's manage jurisdiction covers
+    every unit the owner holds (the message says who can make it)."""
+    if set(fields) & set(OWNER_IDENTITY_FIELDS) and not selectors.owner_identity_editable_by(
+        user=actor, owner=owner
+    ):
+        raise PermissionDenied(MSG_IDENTITY_ELSEWHERE)
+
+
+@transaction.atomic
+def owner_update(*, owner: Owner, actor, **changes) -> Owner:
+    """Change an owner's name, kind, ID number or phone: validated, audited, and only by
+    a user whose jurisdiction covers every unit the owner holds."""
+    unknown = set(changes) - set(OWNER_IDENTITY_FIELDS)
+    if unknown:
+        raise TypeError(f"owner_update() got unexpected fields {sorted(unknown)}")
+    owner = Owner.objects.select_for_update().get(pk=owner.pk)
+    if "id_number" in changes:
+        changes["id_number"] = normalize_id_number(changes["id_number"] or "")
+    if "phone" in changes:
+        changes["phone"] = normalize_phone(changes["phone"] or "")
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+    changed = {k: v for k, v in changes.items() if getattr(owner, k) != v}
+    if not changed:
+        return owner
+    owner_identity_check(owner=owner, actor=actor, fields=changed)
+    for name, value in changed.items():
+        setattr(owner, name, value)
+    owner.full_clean()
+    owner.save(update_fields=[*changed, "updated_at"])
+    log(instance=owner, action="wagtail.edit", user=actor)
+    return owner
+
+
+def owner_find_same_person(*, id_number: str, kind: str, name: str) -> Owner | None:
+    """The owner already registered under this ID number, wherever they hold units, or
+    None. Registering them again under another name or kind is refused."""
+    owner = Owner.objects.filter(id_number=normalize_id_number(id_number or "")).first()
+    if owner is not None and (owner.name != (name or "").strip() or owner.kind != kind):
+        raise ValidationError(MSG_IDENTITY_MISMATCH, code="identity_mismatch")
+    return owner
+
+
+@transaction.atomic
+def owner_register(
+    *,
+    kind: str,
+    name: str,
+    id_number: str,
+    unit: Unit,
+    actor,
+    phone: str = "",
+    is_registered: bool = True,
+) -> Owner:
+    """An owner of a unit in the actor's jurisdiction: a new person, or the person already
+    registered under this ID number (maybe in another street), who then also holds this
+    unit. Both end the same way for the actor, so no answer tells whether the number was
+    known elsewhere; an existing person's identity is left as it is (see owner_update)."""
+    if not user_covers(actor, unit, MANAGE):
+        raise PermissionDenied(MSG_UNIT_DENIED)
+    owner = owner_find_same_person(id_number=id_number, kind=kind, name=name)
+    if owner is None:
+        owner = owner_create(name=(name or "").strip(), id_number=id_number, phone=phone, kind=kind)
+    ownership_add(owner=owner, unit=unit, is_registered=is_registered)
+    return owner
 
 
 def grid_create(

@@ -22,7 +22,7 @@ from common.admin_mixins import AppModelViewSet, ScopedIndexView, ScopedInspectV
 from common.jurisdiction import MANAGE, VIEW, jurisdiction_of, scope_queryset
 from common.validators import mask_id_number, mask_phone, normalize_id_number
 
-from . import filters, forms
+from . import filters, forms, selectors
 from .models import (
     Building,
     Compound,
@@ -180,10 +180,9 @@ class OwnerInspectView(ScopedInspectView):
         return mask_phone(self.object.phone)
 
     def get_units_display_value(self) -> str:
-        holdings = scope_queryset(
-            self.object.ownerships.select_related("unit__building", "compound"),
-            self.request.user,
-        )
+        # Only the units inside the viewer's jurisdiction: the same person may hold units
+        # in other streets, which this page must not reveal.
+        holdings = selectors.owner_holdings_visible_to(user=self.request.user, owner=self.object)
         return "；".join(forms.unit_label(o.unit) for o in holdings) or "-"
 
     def get_field_label(self, field_name, field):
