@@ -31,7 +31,7 @@ from .models.bodies import ArchiveRecord, Committee, CommitteeMember, PartyBranc
 from .selectors.committees import COMMITTEE_BRANCH_KINDS
 
 MSG_MEMBER_LINE = _("第%(line)s行格式不正确：%(text)s")
-MSG_MEMBER_UNKNOWN = _("第%(line)s行：没有证件号码为该号码的业主登记。")
+MSG_MEMBER_UNKNOWN = _("第%(line)s行：该证件号码不是本小区登记的业主。")
 MSG_NO_MEMBERS = _("请填写委员名单。")
 MSG_LEAVE_BOTH = _("离任日期和离任原因须同时填写。")
 MSG_BRANCH_COMMITTEE = _("业委会（物委会）党支部和联合党支部须选择所属委员会。")
@@ -70,11 +70,15 @@ def parse_members(text: str, *, compound: Compound) -> list[services.MemberSpec]
             continue
         rows.append((number, parts))
     ids = {normalize_id_number(p[1]) for _, p in rows if p[1] not in ("-", "—")}
-    # Prefer the owner holding a unit in this compound when an ID appears twice.
+    # Only owners holding a unit in this compound are found: an ID number registered
+    # elsewhere (maybe outside the user's jurisdiction) gets the same answer as an
+    # unknown one, so the form never tells whether a number exists (DOMAIN 4.1: members
+    # are owners here).
     owners = {
         o.id_number: o
-        for o in Owner.objects.filter(id_number__in=ids).order_by("pk")
-        if o.id_number in ids
+        for o in Owner.objects.filter(id_number__in=ids, ownerships__compound=compound)
+        .distinct()
+        .order_by("pk")
     }
     specs = []
     for number, parts in rows:
