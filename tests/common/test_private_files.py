@@ -252,3 +252,13 @@ def test_a_document_of_another_street_cannot_be_attached_to_read_it(client, worl
     record.refresh_from_db()
     assert record.document is None
     assert fetch(client, world["roll"]).status_code == 404
+
+
+def test_document_edit_page_opens_for_its_uploader_only_in_jurisdiction(client, world):
+    edit = reverse("wagtaildocs:edit", args=[world["roll"].pk])
+    client.force_login(world["kaihua"])
+    page = client.get(edit)
+    assert page.status_code == 200 and "阳光花园业主名册" in page.content.decode()
+    client.force_login(world["wolong"])
+    page = client.get(edit)
+    assert page.status_code != 200 and "阳光花园业主名册" not in page.content.decode()
