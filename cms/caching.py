@@ -3,17 +3,26 @@
 Anonymous visitors get the rendered page, headers included, from Django's cache without
 touching the database: :class:`PortalCacheMiddleware` sits first in the middleware stack,
 so a hit costs a key lookup and nothing else. Keys carry a registry *generation* that
-cms.signals bumps whenever a row shown on public pages changes, so a change drops every
+cms.signals moves whenever a row shown on public pages changes, so a change drops every
 cached page at once (counts on region pages depend on many rows, so per-object keys would
 miss cases).
+
+The generation moves when the row is saved and again once its transaction commits. The
+key of a page is made from the generation read when its request *starts*: a request that
+runs between the save and the commit reads the moved generation but the old rows, and the
+commit moves the generation past the key it stores them under. Adding, changing or removing
+a page view restriction moves it too, and a restricted page is never stored.
 
 The generation is the modification time of a small file (``PORTAL_GENERATION_FILE``),
 shared by every worker process of a host: a process holding its pages in local memory
 still sees another process's change at its next request. Without the setting the
 generation lives in the cache itself (one process, as in tests).
 
-Public pages carry no per-visitor data (no CSRF token: the language switch is a link),
-so one cached copy serves everyone who speaks the same language.
+Only canonical addresses are stored (the view names its own path and the query parameters
+it read, spelled as it reads them), so made-up query strings, page numbers past the end or
+ids with leading zeros cannot fill the cache. Public pages carry no per-visitor data (no
+CSRF token: the language switch is a link), so one cached copy serves everyone who speaks
+the same language; each language has its own copy.
 """
 
 from __future__ import annotations
@@ -22,17 +31,24 @@ import hashlib
 import os
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "portal:generation"
+# View restrictions have their own generation, so that a registry change does not cost the
+# next render of every worker a restriction query; a restriction change moves both.
+RESTRICTIONS_GENERATION_KEY = "portal:restrictions-generation"
+RESTRICTIONS_FILE_SUFFIX = ".restrictions"
 CACHE_HEADER = "X-Portal-Cache"
-# Only these query parameters make distinct pages; other ones bypass the cache, so junk
-# query strings cannot fill it.
-CACHED_PARAMS = frozenset({"q", "page"})
+# Only these query parameters make distinct pages, in this order in keys; a request with any
+# other one (or one of these twice) bypasses the cache, so junk query strings cannot fill it.
+CACHED_PARAMS = ("q", "page")
 # Paths that are never portal pages (admin, API, files, language switch, benchmarks).
 EXCLUDED_PREFIXES = (
     "/admin/",
@@ -48,27 +64,50 @@ EXCLUDED_PREFIXES = (
 PRIVATE_HEADERS = frozenset({"set-cookie", CACHE_HEADER.lower()})
 
 
-def _generation_file() -> Path | None:
+def _generation_file(suffix: str = "") -> Path | None:
     path = getattr(settings, "PORTAL_GENERATION_FILE", None)
-    return Path(path) if path else None
+    return Path(f"{path}{suffix}") if path else None
 
 
-def registry_generation() -> int:
-    """The current generation. From the shared file when configured; else from the
-    cache, starting from the clock so an evicted key never repeats."""
-    path = _generation_file()
+def _read_generation(path: Path | None, key: str) -> int:
+    """From the shared file when configured; else from the cache, starting from the clock
+    so an evicted key never repeats."""
     if path is not None:
         try:
             return os.stat(path).st_mtime_ns
         except FileNotFoundError:
             _touch(path)
             return os.stat(path).st_mtime_ns
-    generation = cache.get(GENERATION_KEY)
+    generation = cache.get(key)
     if generation is None:
         generation = int(time.time() * 1000)
-        cache.add(GENERATION_KEY, generation, timeout=None)
-        generation = cache.get(GENERATION_KEY, generation)
+        cache.add(key, generation, timeout=None)
+        generation = cache.get(key, generation)
     return generation
+
+
+def _move_generation(path: Path | None, key: str) -> None:
+    if path is not None:
+        _touch(path)
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        _read_generation(None, key)
+        try:
+            cache.incr(key)
+        except ValueError:
+            pass
+
+
+def registry_generation() -> int:
+    """The current generation of the portal's pages."""
+    return _read_generation(_generation_file(), GENERATION_KEY)
+
+
+def restrictions_generation() -> int:
+    """The current generation of the portal's view restrictions."""
+    return _read_generation(_generation_file(RESTRICTIONS_FILE_SUFFIX), RESTRICTIONS_GENERATION_KEY)
 
 
 def _touch(path: Path) -> None:
@@ -83,54 +122,93 @@ def _touch(path: Path) -> None:
     os.utime(path, ns=(stamp, stamp))
 
 
-def registry_changed(**kwargs) -> None:
-    """Signal receiver: drop every cached portal page."""
-    path = _generation_file()
-    if path is not None:
-        _touch(path)
-        return
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        registry_generation()
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            pass
+def bump_generation() -> None:
+    """Move the generation on: every cached portal page (and every table keyed by the
+    generation) is dropped, in every worker process of the host."""
+    _move_generation(_generation_file(), GENERATION_KEY)
 
 
-RESTRICTIONS_KEY = "portal:view-restrictions:{}"
+def bump_restrictions_generation() -> None:
+    """Move both generations on: each worker reloads its restrictions, and no page
+    rendered before the change is replayed."""
+    _move_generation(_generation_file(RESTRICTIONS_FILE_SUFFIX), RESTRICTIONS_GENERATION_KEY)
+    bump_generation()
 
 
-def cached_view_restrictions(page, load):
-    """A page's view restrictions, kept in the cache until a restriction changes
-    (cms.signals drops the key): Wagtail would otherwise query them on every request."""
-    key = RESTRICTIONS_KEY.format(page.pk)
-    restrictions = cache.get(key)
+def _now_and_on_commit(bump, using: str) -> None:
+    """Move now (this connection already reads the change) and again once the change is
+    committed, when other connections read it: a request that ran in between stored the
+    old rows under the generation of the first move, which the second leaves behind."""
+    bump()
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(bump, using=using)
+
+
+def registry_changed(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Signal receiver for a change to a row public pages show: drop every cached page."""
+    _now_and_on_commit(bump_generation, using)
+
+
+def view_restrictions_changed(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Signal receiver for a page view restriction added, changed or removed."""
+    _now_and_on_commit(bump_restrictions_generation, using)
+
+
+# The view restrictions of portal pages, per process, for one restrictions generation:
+# Wagtail would otherwise query them on every request.
+_restrictions: tuple[int | None, dict[int, list]] = (None, {})
+
+
+def cached_view_restrictions(page, load) -> list:
+    """``load()``'s restrictions of page, loaded once per generation and process."""
+    global _restrictions
+    generation = restrictions_generation()
+    table_generation, table = _restrictions
+    if table_generation != generation:
+        # A new table rather than clearing the old: a request still filling the old one
+        # (read before the move) cannot put what it read into the new one.
+        table = {}
+        _restrictions = (generation, table)
+    restrictions = table.get(page.pk)
     if restrictions is None:
         restrictions = list(load())
-        cache.set(key, restrictions, None)
+        table[page.pk] = restrictions
     return restrictions
 
 
-def view_restrictions_changed(**kwargs) -> None:
-    from wagtail.models import Page
-
-    cache.delete_many(
-        [RESTRICTIONS_KEY.format(pk) for pk in Page.objects.values_list("pk", flat=True)]
-    )
-
-
-def mark_portal_response(response: HttpResponse) -> HttpResponse:
-    """Flag a portal view's response as cacheable for anonymous visitors."""
+def mark_portal_response(
+    response: HttpResponse, *, path: str, params: dict[str, str] | None = None
+) -> HttpResponse:
+    """Flag a portal view's response as cacheable for anonymous visitors under its
+    canonical address: ``path`` and the query ``params`` the view read, as it read them.
+    A request spelled any other way is served but not stored."""
     response.portal_page = True
+    response.portal_address = (path, params or {})
     return response
 
 
-def page_cache_key(request: HttpRequest, generation: int, language: str) -> str:
+def canonical_query(request: HttpRequest) -> dict[str, str] | None:
+    """The request's cacheable query parameters, or None when it has any other (or one
+    given twice): such a request is served without the cache."""
+    query = request.GET
+    if not query:
+        return {}
+    params = {}
+    for name, values in query.lists():
+        if name not in CACHED_PARAMS or len(values) != 1:
+            return None
+        params[name] = values[0]
+    return params
+
+
+def page_cache_key(
+    request: HttpRequest, generation: int, language: str, params: dict[str, str]
+) -> str:
     """Host included: each Wagtail site has its own pages under the same paths. The host
-    has passed ALLOWED_HOSTS (``get_host`` raises otherwise, a 400)."""
-    address = f"{request.get_host()}{request.get_full_path()}"
+    has passed ALLOWED_HOSTS (``get_host`` raises otherwise, a 400). The query is spelled
+    one way whatever the order or escaping of the request's."""
+    query = urlencode([(name, params[name]) for name in CACHED_PARAMS if name in params])
+    address = f"{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"portal:page:{generation}:{language}:{digest}"
 
@@ -142,7 +220,6 @@ def is_cacheable_request(request: HttpRequest) -> bool:
         and request.method in ("GET", "HEAD")
         and not request.path.startswith(EXCLUDED_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and CACHED_PARAMS.issuperset(request.GET.keys())
     )
 
 
@@ -152,7 +229,8 @@ class PortalCacheMiddleware:
     It stands first in MIDDLEWARE: a miss passes through every other middleware, and the
     finished response (security and CSP headers included) is what gets stored and
     replayed. The language is worked out as LocaleMiddleware does (cookie, then
-    Accept-Language), since it has not run yet on a hit.
+    Accept-Language), since it has not run yet on a hit; a page is stored only if it was
+    rendered in that language.
     """
 
     def __init__(self, get_response):
@@ -161,8 +239,12 @@ class PortalCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_cacheable_request(request):
             return self.get_response(request)
+        params = canonical_query(request)
+        if params is None:
+            return self.get_response(request)
         language = translation.get_language_from_request(request)
-        key = page_cache_key(request, registry_generation(), language)
+        # Read before anything is rendered (see the module's docstring).
+        key = page_cache_key(request, registry_generation(), language, params)
         cached = cache.get(key)
         if cached is not None:
             content, headers = cached
@@ -170,7 +252,16 @@ class PortalCacheMiddleware:
             response[CACHE_HEADER] = "hit"
             return response
         response = self.get_response(request)
-        if getattr(response, "portal_page", False) and response.status_code == 200:
+        if getattr(response, "portal_page", False):
+            # The language comes from a cookie too: an HTTP cache between the reader and
+            # the portal must not hand one reader's language to another.
+            patch_vary_headers(response, ("Cookie",))
+        if (
+            getattr(response, "portal_page", False)
+            and response.status_code == 200
+            and response.portal_address == (request.path, params)
+            and response.get("Content-Language") == language
+        ):
             headers = {k: v for k, v in response.items() if k.lower() not in PRIVATE_HEADERS}
             cache.set(key, (response.content, headers), settings.PORTAL_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"

@@ -89,10 +89,24 @@ class PortalHomePage(RoutablePageMixin, Page):
             return get_script_prefix()
         return self.get_url(request) or "/"
 
-    def _render(self, request: HttpRequest, template: str, **context) -> HttpResponse:
-        context["portal_base"] = self._base_url(request)
+    def _render(
+        self,
+        request: HttpRequest,
+        template: str,
+        *,
+        cache_as: tuple[str, dict[str, str]] | None = None,
+        **context,
+    ) -> HttpResponse:
+        """``cache_as``: the page's canonical address below the portal (its path, and the
+        query parameters it read as it read them) when anonymous visitors may be served it
+        from the page cache; None (and any view restriction) keeps it out (cms.caching)."""
+        base = self._base_url(request)
+        context["portal_base"] = base
         response = self.render(request, template=template, context_overrides=context)
-        return mark_portal_response(response)
+        if cache_as is not None and not self.get_view_restrictions():
+            suffix, params = cache_as
+            mark_portal_response(response, path=f"{base}{suffix}", params=params)
+        return response
 
     @path("")
     def index(self, request: HttpRequest) -> HttpResponse:
@@ -106,6 +120,7 @@ class PortalHomePage(RoutablePageMixin, Page):
         return self._render(
             request,
             "cms/portal_home.html",
+            cache_as=("", {}),
             groups=groups,
             totals=totals,
         )
@@ -116,25 +131,41 @@ class PortalHomePage(RoutablePageMixin, Page):
         if region is None:
             raise Http404
         context = {"region": region, "breadcrumbs": selectors.region_ancestors(region)}
+        params = {}
         if region.level == RegionLevel.COMMUNITY:
             paginator = Paginator(selectors.compound_list_public(region=region), COMPOUND_PAGE_SIZE)
             context["compounds"] = paginator.get_page(_page_number(request))
+            if "page" in request.GET:
+                params["page"] = str(context["compounds"].number)
         else:
             context["children"] = selectors.region_list_children(parent=region)
-        return self._render(request, "cms/region.html", **context)
+        return self._render(
+            request, "cms/region.html", cache_as=(f"r/{region.code}/", params), **context
+        )
 
     @path("c/<int:pk>/", name="compound")
     def compound(self, request: HttpRequest, pk: int) -> HttpResponse:
         context = portal_data(f"compound:{pk}", lambda: compound_page_data(pk))
         if context is None:
             raise Http404
-        return self._render(request, "cms/compound.html", **context)
+        return self._render(request, "cms/compound.html", cache_as=(f"c/{pk}/", {}), **context)
 
     @path("search/", name="search")
     def search(self, request: HttpRequest) -> HttpResponse:
         q = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
         results = None
+        params = {"q": q} if "q" in request.GET else {}
         if q:
             paginator = Paginator(selectors.compound_list_public(q=q), SEARCH_PAGE_SIZE)
             results = paginator.get_page(_page_number(request))
-        return self._render(request, "cms/search.html", q=q, results=results)
+            if "page" in request.GET:
+                params["page"] = str(results.number)
+        # A search that finds nothing is not stored: any string could fill the cache.
+        found = results is None or results.paginator.count > 0
+        return self._render(
+            request,
+            "cms/search.html",
+            cache_as=("search/", params) if found else None,
+            q=q,
+            results=results,
+        )

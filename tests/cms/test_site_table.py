@@ -99,14 +99,14 @@ def test_other_models_keep_fast_deletes(db):
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import Page
 
+    from cms.caching import registry_changed
     from cms.models import PortalHomePage
-    from cms.signals import _site_or_page_changed
     from committees.models import ArchiveRecord
     from estates.models import Ownership
 
     def listens(signal, model) -> bool:
         sync_receivers, _async_receivers = signal._live_receivers(model)
-        return _site_or_page_changed in sync_receivers
+        return registry_changed in sync_receivers
 
     for signal in (post_save, post_delete):
         assert all(listens(signal, model) for model in (Site, Page, PortalHomePage))
