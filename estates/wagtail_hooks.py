@@ -7,6 +7,7 @@ from wagtail import hooks
 from common import history
 
 from . import permissions  # noqa: F401  (registers policies before any viewset asks)
+from .services import LOG_ACTIONS
 from .viewsets import JurisdictionPanel, RegistryViewSetGroup
 
 # The spreadsheet import registers its own views; only a missing module is tolerated,
@@ -29,3 +30,9 @@ def add_jurisdiction_panel(request, panels):
 hooks.register("register_admin_urls", history.register_admin_urls)
 hooks.register("register_reports_menu_item", history.reports_menu_item)
 hooks.register("construct_reports_menu", history.replace_stock_menu_item)
+
+
+@hooks.register("register_log_actions")
+def register_registry_log_actions(actions):
+    for action, label in LOG_ACTIONS:
+        actions.register_action(action, label, label)
