@@ -4,6 +4,7 @@ default, or after REGISTRY_SHEET_RETENTION_DAYS)."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -103,3 +104,20 @@ def test_a_waiting_sheet_is_not_served_under_media_url(client, tree, storage_dir
     assert client.get(f"/media/{job.file.name}").status_code == 404
     client.force_login(officer(tree.streets[1], "wolong"))
     assert client.get(f"/media/{job.file.name}").status_code == 404
+
+
+def test_upgrade_moves_sheets_and_documents_out_of_media_root(storage_dirs):
+    """Files uploaded before the private storage existed leave MEDIA_ROOT on migrate;
+    images stay public."""
+    migration = importlib.import_module("estates.migrations.0003_private_uploads")
+    media, private = Path(storage_dirs.MEDIA_ROOT), Path(storage_dirs.PRIVATE_ROOT)
+    moved = ["registry-imports/2026/11/登记表.csv", "documents/roll.pdf"]
+    kept = "original_images/gate.png"
+    for name in [*moved, kept]:
+        (media / name).parent.mkdir(parents=True, exist_ok=True)
+        (media / name).write_bytes(name.encode())
+    migration.move_private_files(None, None)
+    for name in moved:
+        assert not (media / name).exists()
+        assert (private / name).read_bytes() == name.encode()
+    assert (media / kept).read_bytes() == kept.encode()
