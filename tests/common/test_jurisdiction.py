@@ -123,6 +123,39 @@ class TestLevelsAndHolders:
             "卧龙第2社区阳光花园小区",
         }
 
+    def test_grants_of_groups_the_user_is_not_in_do_not_count(self, tree):
+        """Region and compound grants held by other groups (another street's review
+        team, another compound's committee) give nothing to a user outside them."""
+        others = Group.objects.create(name="开化街道联审组")
+        grant(others, MANAGE, tree.streets[0])
+        committee = Group.objects.create(name="卧龙第2社区业委会")
+        grant(committee, VIEW, tree.compounds[3])
+        outsider = make_user()
+        outsider.groups.add(Group.objects.create(name="无授权的组"))
+        assert jurisdiction_of(outsider, VIEW).is_empty
+        assert scope_queryset(Compound.objects.all(), outsider).count() == 0
+        assert not user_covers(outsider, tree.compounds[0], VIEW)
+        mine = Group.objects.create(name="卧龙街道联审组")
+        grant(mine, VIEW, tree.streets[1])
+        member = make_user()
+        member.groups.add(mine)
+        assert names(scope_queryset(Compound.objects.all(), member)) == {
+            "卧龙第1社区阳光花园小区",
+            "卧龙第2社区阳光花园小区",
+        }
+        assert jurisdiction_of(member, MANAGE).is_empty
+        assert not user_covers(member, tree.compounds[0], VIEW)
+
+    def test_compound_grant_through_a_group(self, tree):
+        group = Group.objects.create(name="开化第1社区业委会")
+        grant(group, MANAGE, tree.compounds[0])
+        grant(Group.objects.create(name="开化第2社区业委会"), MANAGE, tree.compounds[1])
+        user = make_user()
+        user.groups.add(group)
+        assert names(scope_queryset(Compound.objects.all(), user)) == {"开化第1社区阳光花园小区"}
+        assert user_covers(user, tree.compounds[0], MANAGE)
+        assert not user_covers(user, tree.compounds[1], VIEW)
+
     def test_anonymous_and_inactive_users_see_nothing(self, tree):
         inactive = make_user(is_active=False)
         grant(inactive, MANAGE, tree.province)
