@@ -217,6 +217,18 @@ class UnitForm(ScopedForm):
             self.instance.compound_id = building.compound_id
         return cleaned
 
+    def save(self, commit: bool = True) -> Unit:
+        moved = self.instance.pk and "building" in self.changed_data
+        if not (commit and moved):
+            return super().save(commit=commit)
+        with transaction.atomic():
+            unit = super().save(commit=True)
+            # Its ownerships' compound column follows too (estates.services.building_move).
+            Ownership.objects.filter(unit=unit).exclude(compound_id=unit.compound_id).update(
+                compound_id=unit.compound_id
+            )
+            return unit
+
 
 class OwnerForm(ScopedForm):
     """Create: the first unit is required, so the new owner falls inside the creator's

@@ -132,3 +132,24 @@ def test_admin_edit_to_another_streets_compound_is_refused(client, tree):
     )
     assert response.status_code == 200  # the form again, with its error
     columns_follow(building, tree.compounds[0])
+
+
+def test_admin_edit_moving_a_unit_to_another_compound_takes_its_ownerships(client, tree):
+    unit = Unit.objects.filter(compound=tree.compounds[0]).first()
+    target = tree.compounds[1].buildings.get(name="1栋")
+    client.force_login(officer("street_staff", tree.streets[0]))
+    response = client.post(
+        url("unit", "edit", unit.pk),
+        {
+            "building": target.pk,
+            "entrance": "3单元",
+            "room": "101",
+            "exclusive_area": "89.50",
+            "area_source": "register",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Unit.objects.get(pk=unit.pk).compound_id == tree.compounds[1].pk
+    assert set(Ownership.objects.filter(unit=unit).values_list("compound_id", flat=True)) == {
+        tree.compounds[1].pk
+    }
