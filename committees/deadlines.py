@@ -4,6 +4,11 @@ that falls on a rest day moves to the next working day (CC 201, 203).
 Rest days are Saturdays and Sundays, plus the public holidays in :class:`CalendarDay`,
 minus the make-up working days (调休) recorded there. A :class:`WorkCalendar` loads those
 exceptions in one query, so computing any number of deadlines costs one query.
+
+The calendar of a year is entered once the State Council publishes it (usually in
+November). A deadline that falls in a year with no entry at all is computed from weekends
+only: :meth:`WorkCalendar.covers` tells so, and :func:`due_date_checked` returns the date
+with that flag, so screens can warn that the date may move.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
+from typing import NamedTuple
 
 # China's official holidays and make-up working days, seeded by migration committees.0004,
 # as the State Council's notices give them: 国务院办公厅关于2024年部分节假日安排的通知;
@@ -74,11 +81,28 @@ def official_calendar_rows() -> list[tuple[date, bool, str]]:
     return rows
 
 
+class CheckedDate(NamedTuple):
+    """A deadline and whether the holiday calendar of its year has been entered."""
+
+    date: date
+    calendar_entered: bool
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """Weekends plus recorded exceptions (date → is_rest_day)."""
 
     exceptions: Mapping[date, bool] = field(default_factory=dict)
+
+    @cached_property
+    def years(self) -> frozenset[int]:
+        """The years with at least one recorded holiday or make-up working day."""
+        return frozenset(day.year for day in self.exceptions)
+
+    def covers(self, day: date) -> bool:
+        """Whether the holidays of ``day``'s year have been entered. Every year has
+        public holidays, so a year without any entry has simply not been entered."""
+        return day.year in self.years
 
     @classmethod
     def load(cls) -> WorkCalendar:
@@ -101,10 +125,23 @@ class WorkCalendar:
         """The last day to act for a period of ``days`` calendar days from ``start``."""
         return self.next_working_day(start + timedelta(days=days))
 
+    def due_date_checked(self, start: date, days: int) -> CheckedDate:
+        """:meth:`due_date`, flagged when a year the period may end in has no calendar."""
+        due = self.due_date(start, days)
+        end = start + timedelta(days=days)
+        return CheckedDate(due, self.covers(end) and self.covers(due))
+
 
 def due_date(start: date, days: int, *, work_calendar: WorkCalendar | None = None) -> date:
     """DOMAIN 1.10: e.g. elected 2024-03-01, 30 days → 2024-03-31 is a Sunday → 2024-04-01."""
     return (work_calendar or WorkCalendar.load()).due_date(start, days)
+
+
+def due_date_checked(
+    start: date, days: int, *, work_calendar: WorkCalendar | None = None
+) -> CheckedDate:
+    """:func:`due_date` and whether the calendar covers it (``calendar_entered``)."""
+    return (work_calendar or WorkCalendar.load()).due_date_checked(start, days)
 
 
 def add_months(day: date, months: int) -> date:

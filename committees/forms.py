@@ -27,7 +27,15 @@ from estates.models import Compound, Owner
 
 from . import services
 from .choices import BranchKind, LeaveReason, PartyStatus, Position
-from .models.bodies import ArchiveRecord, Committee, CommitteeMember, PartyBranch, Seal, Term
+from .models.bodies import (
+    ArchiveRecord,
+    CalendarDay,
+    Committee,
+    CommitteeMember,
+    PartyBranch,
+    Seal,
+    Term,
+)
 from .selectors.committees import COMMITTEE_BRANCH_KINDS
 
 MSG_MEMBER_LINE = _("第%(line)s行格式不正确：%(text)s")
@@ -335,10 +343,23 @@ class PartyBranchCreateForm(ServiceForm):
         )
 
 
-class PartyBranchEditForm(ScopedForm):
+class PartyBranchEditForm(ServiceForm):
+    """Name, secretary, size (at most 50, DOMAIN 8.1) and dissolution, through the service."""
+
     class Meta:
         model = PartyBranch
         fields = ["name", "secretary", "member_count", "dissolved_on"]
+
+    def perform(self, *, user) -> PartyBranch:
+        data = self.cleaned_data
+        return services.party_branch_update(
+            branch=self.instance,
+            name=data["name"],
+            secretary=data.get("secretary", ""),
+            member_count=data["member_count"],
+            dissolved_on=data.get("dissolved_on"),
+            actor=user,
+        )
 
 
 class SealCreateForm(ServiceForm):
@@ -392,6 +413,26 @@ class ArchiveCreateForm(ServiceForm):
             document=data.get("document"),
             actor=user,
         )
+
+
+MSG_CALENDAR_YEAR = _("日期须在%(first)s年至%(last)s年之间。")
+CALENDAR_YEARS = (2000, 2100)
+
+
+class CalendarDayForm(ScopedForm):
+    """A public holiday or a make-up working day (调休), entered by platform
+    administrators from the State Council's yearly notice (DOMAIN 1.10)."""
+
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "is_rest_day", "note"]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        first, last = CALENDAR_YEARS
+        if not first <= day.year <= last:
+            raise ValidationError(MSG_CALENDAR_YEAR, params={"first": first, "last": last})
+        return day
 
 
 class ArchiveEditForm(ScopedForm):

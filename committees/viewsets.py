@@ -29,6 +29,7 @@ from common.admin_mixins import (
     AdminPageMixin,
     AppModelViewSet,
     ScopedEditView,
+    ScopedIndexView,
     ScopedInspectView,
 )
 from common.validators import mask_id_number
@@ -36,7 +37,15 @@ from estates.forms import can_view_identity
 from estates.viewsets import MaskedColumn
 
 from . import forms
-from .models.bodies import ArchiveRecord, Committee, CommitteeMember, PartyBranch, Seal, Term
+from .models.bodies import (
+    ArchiveRecord,
+    CalendarDay,
+    Committee,
+    CommitteeMember,
+    PartyBranch,
+    Seal,
+    Term,
+)
 from .selectors.alarms import AlarmKind, alarms_for
 
 VIEW_PERM = "committees.view_committee"
@@ -215,7 +224,7 @@ class CommitteeMemberViewSet(BodiesViewSet):
     ]
 
 
-class PartyBranchViewSet(PlainEditBodiesViewSet):
+class PartyBranchViewSet(BodiesViewSet):
     model = PartyBranch
     icon = "flag"
     menu_order = 400
@@ -272,6 +281,44 @@ class ArchiveRecordViewSet(PlainEditBodiesViewSet):
     ordering = ["compound__name", "-dated_on"]
 
 
+class CalendarIndexView(ScopedIndexView):
+    """The holiday calendar, with the years entered and a warning for the years that
+    deadlines will soon fall in but have no entry yet."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        entered = sorted({day.year for day in CalendarDay.objects.dates("date", "year")})
+        context.update(
+            calendar_years=entered,
+            calendar_years_missing=[y for y in (today.year, today.year + 1) if y not in entered],
+        )
+        return context
+
+
+class CalendarDayViewSet(AppModelViewSet):
+    """节假日与调休: platform administrators edit it (committees.change_calendarday);
+    every staff role that may view it reads it."""
+
+    model = CalendarDay
+    icon = "calendar-alt"
+    menu_order = 900
+    form_class = forms.CalendarDayForm
+    index_view_class = CalendarIndexView
+    index_template_name = "committees/admin/calendar_index.html"
+    inspect_view_enabled = False
+    list_display = [
+        "date",
+        Column("weekday", label=_("星期"), accessor="weekday_label"),
+        BooleanColumn("is_rest_day", label=_("休息日")),
+        "note",
+    ]
+    list_filter = ["is_rest_day"]
+    search_fields = ["note"]
+    ordering = ["-date"]
+    list_per_page = 100
+
+
 class AlarmIndexView(AdminPageMixin, TemplateView):
     """预警: the alarms of the officer's jurisdiction, filterable by kind."""
 
@@ -288,13 +335,20 @@ class AlarmIndexView(AdminPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         kind = self.request.GET.get("kind", "")
         kinds = {kind} if kind in AlarmKind.LABELS else None
+        alarms = alarms_for(self.request.user, timezone.localdate(), kinds=kinds)
         context.update(
-            alarms=alarms_for(self.request.user, timezone.localdate(), kinds=kinds),
+            alarms=alarms,
+            calendar_years_missing=unchecked_years(alarms),
             kind=kind,
             kind_choices=AlarmKind.CHOICES,
             today=timezone.localdate(),
         )
         return context
+
+
+def unchecked_years(alarms) -> list[int]:
+    """Years of the deadlines shown whose holiday calendar has not been entered."""
+    return sorted({a.due_on.year for a in alarms if a.due_on and not a.calendar_entered})
 
 
 class AlarmMenuItem(MenuItem):
@@ -329,6 +383,7 @@ class CommitteeViewSetGroup(ModelViewSetGroup):
         PartyBranchViewSet(),
         SealViewSet(),
         ArchiveRecordViewSet(),
+        CalendarDayViewSet(),
     )
 
 
@@ -354,6 +409,7 @@ class AlarmPanel(Component):
             counts[alarm.kind] = counts.get(alarm.kind, 0) + 1
         return {
             "total": len(alarms),
+            "calendar_years_missing": unchecked_years(alarms),
             "rows": [
                 (key, AlarmKind.LABELS[key], counts[key])
                 for key in AlarmKind.LABELS

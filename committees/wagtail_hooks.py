@@ -9,7 +9,15 @@ from wagtail.permissions import policy_registry, register_permission_policy
 from common.permission_policies import JurisdictionPermissionPolicy
 
 from . import document_hooks  # noqa: F401  (private documents)
-from .models.bodies import ArchiveRecord, Committee, CommitteeMember, PartyBranch, Seal, Term
+from .models.bodies import (
+    ArchiveRecord,
+    CalendarDay,
+    Committee,
+    CommitteeMember,
+    PartyBranch,
+    Seal,
+    Term,
+)
 from .services import LOG_ACTIONS
 
 
@@ -29,6 +37,9 @@ for _model, _policy in (
     (PartyBranch, JurisdictionPermissionPolicy),
     (Seal, JurisdictionPermissionPolicy),
     (ArchiveRecord, JurisdictionPermissionPolicy),
+    # The holiday calendar is national: platform administrators edit it (model
+    # permissions), everyone with a grant and the view permission reads it.
+    (CalendarDay, JurisdictionPermissionPolicy),
 ):
     if policy_registry.get_by_type(_model, fallback=False) is None:
         register_permission_policy(_model, _policy(_model), exact_class=True)

@@ -24,6 +24,9 @@ from ..choices import (
 )
 
 COMPOUND_SCOPE = ("compound__region_path", "compound_id")
+BRANCH_MAX_MEMBERS = 50  # DOMAIN 8.1: at most 50 party members per branch
+OWN_BRANCH_MIN = 3  # DOMAIN 8.1: 3 formal members registered in the community need a branch
+MSG_BRANCH_SIZE = _("党支部党员人数不得超过50人。")
 
 
 class Committee(TimeStampedModel):
@@ -177,7 +180,11 @@ class PartyBranch(TimeStampedModel):
         related_name="party_branches",
     )
     secretary = models.CharField(_("书记/指导员"), max_length=50, blank=True)
-    member_count = models.PositiveSmallIntegerField(_("党员人数"), default=0)
+    member_count = models.PositiveSmallIntegerField(
+        _("党员人数"),
+        default=0,
+        validators=[MaxValueValidator(BRANCH_MAX_MEMBERS, message=MSG_BRANCH_SIZE)],
+    )
     founded_on = models.DateField(_("成立日期"))
     dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
@@ -187,6 +194,13 @@ class PartyBranch(TimeStampedModel):
         verbose_name = _("党组织")
         verbose_name_plural = pgettext_lazy("复数", "党组织")
         ordering = ["compound", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member_count__lte=BRANCH_MAX_MEMBERS),
+                name="partybranch_at_most_50_members",
+                violation_error_message=MSG_BRANCH_SIZE,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -251,12 +265,21 @@ class ArchiveRecord(TimeStampedModel):
         return self.title
 
 
+WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
+
+
 class CalendarDay(models.Model):
     """An exception to the Monday–Friday working week: a public holiday (rest day) or a
     make-up working day (调休上班). Deadlines move off rest days (DOMAIN 1.10)."""
 
-    date = models.DateField(_("日期"), unique=True)
-    is_rest_day = models.BooleanField(_("休息日"))
+    date = models.DateField(
+        _("日期"),
+        unique=True,
+        error_messages={"unique": _("该日期已登记，请修改原记录。")},
+    )
+    is_rest_day = models.BooleanField(
+        _("休息日"), help_text=_("勾选为法定节假日（休息）；不勾选为调休上班日。")
+    )
     note = models.CharField(_("说明"), max_length=50, blank=True)
 
     class Meta:
@@ -264,8 +287,18 @@ class CalendarDay(models.Model):
         verbose_name_plural = pgettext_lazy("复数", "节假日与调休")
         ordering = ["date"]
 
+    @classmethod
+    def jurisdiction_q(cls, jurisdiction) -> models.Q:
+        """The calendar is national: anyone with a grant may read it; who may edit it is
+        decided by the model permissions (platform administrators)."""
+        return models.Q()
+
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.note}"
+
+    @property
+    def weekday_label(self) -> str:
+        return str(WEEKDAYS[self.date.weekday()])
 
 
 class RuleProfile(RegionPathMixin, models.Model):
@@ -304,6 +337,17 @@ class RuleProfile(RegionPathMixin, models.Model):
     )
     term_change_lead_months = models.PositiveSmallIntegerField(
         _("换届提前启动月数"), default=3, help_text=_("全国3个月，深圳6个月（DOMAIN 3.8）。")
+    )
+    # DOMAIN 7.2 (Beijing): off by default, the national rules set neither.
+    management_owner_share_required = models.BooleanField(
+        _("检查物委会业主代表比例"),
+        default=False,
+        help_text=_("北京：物委会中业主委员不少于委员人数的一半（比例见上）。"),
+    )
+    management_community_chair = models.BooleanField(
+        _("物委会主任由居委会代表担任"),
+        default=False,
+        help_text=_("北京：主任由居民委员会代表担任，副主任由业主担任。"),
     )
 
     class Meta:

@@ -28,6 +28,8 @@ class Rules:
     management_owner_share: Decimal = Decimal("0.50")  # DOMAIN 7.2
     party_share_target: Decimal = Decimal("0.50")  # DOMAIN 8.2
     term_change_lead_months: int = 3  # DOMAIN 3.8
+    management_owner_share_required: bool = False  # DOMAIN 7.2 Beijing
+    management_community_chair: bool = False  # DOMAIN 7.2 Beijing
 
     @classmethod
     def from_profile(cls, profile: RuleProfile) -> Rules:

@@ -25,6 +25,9 @@ from estates.models import Compound, Owner, Ownership, PropertyCompany, Unit
 from ..choices import ArchiveKind, BranchKind, CommitteeKind, LeaveReason, PartyStatus, Position
 from ..deadlines import add_years
 from ..models.bodies import (
+    BRANCH_MAX_MEMBERS,
+    MSG_BRANCH_SIZE,
+    OWN_BRANCH_MIN,
     ArchiveRecord,
     Committee,
     CommitteeMember,
@@ -40,6 +43,10 @@ MSG_OWNERS_SIZE = _("业委会委员人数应为5至11人的单数。")
 MSG_OWNERS_SIZE_SMALL = _("业委会委员人数应为5至11人的单数；100户以下小区可为3人。")
 MSG_MANAGEMENT_SIZE = _("物委会委员人数应为不少于%(min)s人的单数。")
 MSG_MANAGEMENT_OWNERS = _("物委会委员中业主代表应不少于%(share)s。")
+MSG_MANAGEMENT_CHAIR = _(
+    "本地规则要求物委会主任由居民委员会代表担任，请在名单中指定一名非业主的主任。"
+)
+MSG_MANAGEMENT_VICE_CHAIR = _("本地规则要求物委会副主任由业主担任。")
 MSG_MEMBER_COUNT = _("委员名单人数（%(count)s人）与设定人数（%(size)s人）不一致。")
 MSG_NOT_OWNER = _("业委会委员须为本小区业主：%(names)s 不是本小区业主。")
 MSG_FAILED_CANDIDATE = _("%(names)s 未通过本小区最近一次选举的资格联审，不能担任委员。")
@@ -68,7 +75,11 @@ MSG_BRANCH_TOO_FEW = _(
     "本社区正式党员委员不足3名（现有%(count)s名），不能单独成立党支部，应成立联合党支部。"
 )
 MSG_BRANCH_EXISTS = _("该委员会已有党支部。")
-MSG_BRANCH_SIZE = _("党支部党员人数不得超过50人。")
+MSG_BRANCH_COUNT = _("党员人数不能为负数。")
+MSG_BRANCH_JOINT_TOO_MANY = _(
+    "本社区正式党员委员已有%(count)s名，应单独成立党支部，不能以联合党支部代替。"
+)
+MSG_BRANCH_DISSOLVED_EARLY = _("撤销日期不能早于成立日期。")
 MSG_BRANCH_KIND = _("请选择物业企业党支部、联合党支部或党建指导员。")
 MSG_NO_COMPANY = _("该小区没有登记物业服务企业。")
 
@@ -126,6 +137,27 @@ def validate_size(*, compound: Compound, kind: str, set_size: int, rules: Rules)
             code="committee_size",
             params={"min": rules.management_min_size},
         )
+
+
+def validate_management(*, serving: list[MemberSpec], rules: Rules) -> None:
+    """DOMAIN 7.2 (Beijing), where the region's rule profile asks for it: owners hold at
+    least the set share of the seats; the 居委会's representative (a seat without an
+    owner) chairs and every vice-chair is an owner. National rules set neither."""
+    if rules.management_owner_share_required:
+        owner_seats = sum(m.owner is not None for m in serving)
+        if owner_seats < rules.management_owner_share * len(serving):
+            raise ValidationError(
+                MSG_MANAGEMENT_OWNERS,
+                code="management_owners",
+                params={"share": _percent(rules.management_owner_share)},
+            )
+    if rules.management_community_chair:
+        chairs = [m for m in serving if m.position == Position.CHAIR]
+        if len(chairs) != 1 or chairs[0].owner is not None:
+            raise ValidationError(MSG_MANAGEMENT_CHAIR, code="management_chair")
+        vice_chairs = [m for m in serving if m.position == Position.VICE_CHAIR]
+        if any(m.owner is None for m in vice_chairs):
+            raise ValidationError(MSG_MANAGEMENT_VICE_CHAIR, code="management_vice_chair")
 
 
 def validate_members(
@@ -194,13 +226,7 @@ def validate_members(
             MSG_FAILED_CANDIDATE, code="failed_candidate", params={"names": "、".join(failed)}
         )
     if kind == CommitteeKind.MANAGEMENT:
-        owner_seats = sum(m.owner is not None for m in serving)
-        if owner_seats < rules.management_owner_share * len(serving):
-            raise ValidationError(
-                MSG_MANAGEMENT_OWNERS,
-                code="management_owners",
-                params={"share": _percent(rules.management_owner_share)},
-            )
+        validate_management(serving=serving, rules=rules)
 
 
 def _term_dates(
@@ -570,27 +596,39 @@ def party_branch_create(
     member_count: int | None = None,
 ) -> PartyBranch:
     """A committee with ≥3 formal party members registered in the community sets up its own
-    branch; with fewer, its members join a joint branch (DOMAIN 8.1, E9). Without a
-    ``kind`` the rule picks one."""
+    branch, which a joint branch cannot replace; with fewer, its members join a joint
+    branch (DOMAIN 8.1, E9). Without a ``kind`` the rule picks one. When a committee
+    that was in a joint branch sets up its own, its place in the joint branch ends."""
     _authorise(actor, "committees.add_partybranch", committee.compound)
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
     if not committee.is_active:
         raise ValidationError(MSG_INACTIVE, code="inactive")
-    if PartyBranch.objects.filter(
+    open_branches = PartyBranch.objects.filter(
         committee=committee, kind__in=COMMITTEE_BRANCH_KINDS, dissolved_on__isnull=True
-    ).exists():
-        raise ValidationError(MSG_BRANCH_EXISTS, code="branch_exists")
+    )
     term = committee.terms.order_by("-number").first()
     formal = formal_members_registered(term) if term else 0
-    own_branch = formal >= 3
+    own_branch = formal >= OWN_BRANCH_MIN
     if kind is None:
         kind = BranchKind.COMMITTEE if own_branch else BranchKind.JOINT
-    if kind == BranchKind.COMMITTEE and not own_branch:
-        raise ValidationError(MSG_BRANCH_TOO_FEW, code="branch_too_few", params={"count": formal})
     if kind not in COMMITTEE_BRANCH_KINDS:
         raise ValidationError(MSG_BRANCH_KIND, code="branch_kind")
+    if open_branches.filter(kind=BranchKind.COMMITTEE).exists() or (
+        kind == BranchKind.JOINT and open_branches.exists()
+    ):
+        raise ValidationError(MSG_BRANCH_EXISTS, code="branch_exists")
+    if kind == BranchKind.COMMITTEE and not own_branch:
+        raise ValidationError(MSG_BRANCH_TOO_FEW, code="branch_too_few", params={"count": formal})
+    if kind == BranchKind.JOINT and own_branch:
+        raise ValidationError(
+            MSG_BRANCH_JOINT_TOO_MANY, code="branch_own_required", params={"count": formal}
+        )
     member_count = formal if member_count is None else member_count
-    if member_count > 50:  # DOMAIN 8.1: at most 50 members per branch
-        raise ValidationError(MSG_BRANCH_SIZE, code="branch_size")
+    _check_branch_size(member_count)
+    for joint in open_branches.filter(kind=BranchKind.JOINT):
+        joint.dissolved_on = max(founded_on, joint.founded_on)
+        joint.save(update_fields=["dissolved_on", "updated_at"])
+        _audit(joint, "committees.partybranch.update", actor, dissolved_on=joint.dissolved_on)
     branch = PartyBranch.objects.create(
         kind=kind,
         name=name,
@@ -602,6 +640,53 @@ def party_branch_create(
         founded_on=founded_on,
     )
     _audit(branch, "committees.partybranch.create", actor, kind=kind, formal_members=formal)
+    return branch
+
+
+def _check_branch_size(member_count: int) -> None:
+    """DOMAIN 8.1: at most 50 members per branch, on creation and on every edit."""
+    if member_count < 0:
+        raise ValidationError(MSG_BRANCH_COUNT, code="branch_count")
+    if member_count > BRANCH_MAX_MEMBERS:
+        raise ValidationError(MSG_BRANCH_SIZE, code="branch_size")
+
+
+@transaction.atomic
+def party_branch_update(
+    *,
+    branch: PartyBranch,
+    actor,
+    name: str | None = None,
+    secretary: str | None = None,
+    member_count: int | None = None,
+    dissolved_on: date | None = None,
+) -> PartyBranch:
+    """Edit a branch's name, secretary, size or dissolution; the 50-member limit holds
+    (DOMAIN 8.1). Unchanged values are left alone; a change is audited."""
+    branch = PartyBranch.objects.select_for_update().get(pk=branch.pk)
+    _authorise(actor, "committees.change_partybranch", branch.compound)
+    if member_count is not None:
+        _check_branch_size(member_count)
+    if dissolved_on is not None and dissolved_on < branch.founded_on:
+        raise ValidationError(MSG_BRANCH_DISSOLVED_EARLY, code="branch_dissolved_early")
+    wanted = {
+        "name": name,
+        "secretary": secretary,
+        "member_count": member_count,
+        "dissolved_on": dissolved_on,
+    }
+    changed = {
+        field: value
+        for field, value in wanted.items()
+        if (value is not None or field == "dissolved_on") and getattr(branch, field) != value
+    }
+    if not changed:
+        return branch
+    for field, value in changed.items():
+        setattr(branch, field, value)
+    branch.full_clean(validate_unique=False)
+    branch.save(update_fields=[*changed, "updated_at"])
+    _audit(branch, "committees.partybranch.update", actor, **changed)
     return branch
 
 
@@ -628,8 +713,7 @@ def red_property_branch_create(
     company = property_company or compound.property_company
     if company is None:
         raise ValidationError(MSG_NO_COMPANY, code="no_company")
-    if member_count > 50:
-        raise ValidationError(MSG_BRANCH_SIZE, code="branch_size")
+    _check_branch_size(member_count)
     branch = PartyBranch.objects.create(
         kind=kind,
         name=name,
@@ -656,6 +740,7 @@ LOG_ACTIONS: tuple[tuple[str, Any], ...] = (
     ("committees.seal.register", _("登记印章")),
     ("committees.archive.add", _("归档")),
     ("committees.partybranch.create", _("成立党组织")),
+    ("committees.partybranch.update", _("修改党组织")),
 )
 
 

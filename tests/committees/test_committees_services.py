@@ -165,6 +165,8 @@ class TestCommitteeForm:
         with refused(svc.MSG_MANAGEMENT_SIZE):
             form(tree, other, size=5, kind=CommitteeKind.MANAGEMENT, members=specs, actor=five)
         few_owners = member_specs(other, 3) + [MemberSpec(name=f"代表{i}") for i in range(4)]
+        # Beijing's owner share applies where the region's profile asks (DOMAIN 7.2).
+        RuleProfile.objects.create(region=tree.streets[1], management_owner_share_required=True)
         with refused(svc.MSG_MANAGEMENT_OWNERS):
             form(tree, other, kind=CommitteeKind.MANAGEMENT, members=few_owners, actor=five)
 

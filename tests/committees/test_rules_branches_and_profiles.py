@@ -1,0 +1,183 @@
+"""Rules read right: a joint branch is no substitute for a committee's own (DOMAIN 8.1),
+the 50-member limit holds on every edit (DOMAIN 8.1), and the Beijing 物委会 rules on
+chair and owner share apply only where the region's rule profile asks (DOMAIN 7.2)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from committees.choices import BranchKind, CommitteeKind, Position
+from committees.models.bodies import PartyBranch, RuleProfile
+from committees.selectors.committees import rules_for
+from committees.services import MemberSpec
+from committees.services import committees as svc
+from tests.committees.committee_helpers import form_committee, member_specs, street_officer
+from tests.estates.admin_helpers import officer
+
+pytestmark = pytest.mark.django_db
+
+
+def _branch(committee, kind, actor, **kw):
+    return svc.party_branch_create(
+        committee=committee,
+        kind=kind,
+        name=kw.pop("name", f"{committee.compound.name}党组织"),
+        founded_on=kw.pop("founded_on", date(2024, 4, 1)),
+        actor=actor,
+        **kw,
+    )
+
+
+class TestJointBranch:
+    def test_joint_branch_refused_for_three_formal_members(self, tree):
+        """DOMAIN 8.1: 3 formal members registered in the community → their own branch."""
+        committee = form_committee(tree, formal=3)
+        actor = street_officer(tree)
+        with pytest.raises(ValidationError) as info:
+            _branch(committee, BranchKind.JOINT, actor)
+        assert info.value.message == svc.MSG_BRANCH_JOINT_TOO_MANY
+        assert "3名" in info.value.messages[0]
+        assert not PartyBranch.objects.exists()
+        assert _branch(committee, BranchKind.COMMITTEE, actor).kind == BranchKind.COMMITTEE
+
+    def test_joint_branch_still_right_for_fewer(self, tree):
+        committee = form_committee(tree, formal=2, probationary=1)
+        branch = _branch(committee, BranchKind.JOINT, street_officer(tree))
+        assert branch.kind == BranchKind.JOINT
+
+    def test_own_branch_replaces_an_earlier_joint_one(self, tree):
+        """A committee that grew to 3 formal members leaves its joint branch for its own."""
+        committee = form_committee(tree, formal=3)
+        actor = street_officer(tree)
+        joint = PartyBranch.objects.create(
+            kind=BranchKind.JOINT,
+            name="开化第1社区联合党支部",
+            compound=committee.compound,
+            committee=committee,
+            member_count=6,
+            founded_on=date(2024, 3, 10),
+        )
+        own = _branch(committee, BranchKind.COMMITTEE, actor, founded_on=date(2024, 5, 1))
+        joint.refresh_from_db()
+        assert joint.dissolved_on == date(2024, 5, 1)
+        assert own.dissolved_on is None
+        with pytest.raises(ValidationError) as info:
+            _branch(committee, BranchKind.JOINT, actor)
+        assert info.value.message == svc.MSG_BRANCH_EXISTS
+
+
+class TestBranchLimit:
+    def test_service_refuses_more_than_fifty_on_edit(self, tree):
+        committee = form_committee(tree, formal=3)
+        actor = street_officer(tree)
+        branch = _branch(committee, BranchKind.COMMITTEE, actor)
+        before = ModelLogEntry.objects.count()
+        with pytest.raises(ValidationError) as info:
+            svc.party_branch_update(branch=branch, member_count=51, actor=actor)
+        assert info.value.message == svc.MSG_BRANCH_SIZE
+        branch.refresh_from_db()
+        assert branch.member_count == 3 and ModelLogEntry.objects.count() == before
+        svc.party_branch_update(branch=branch, member_count=50, secretary="王建国", actor=actor)
+        branch.refresh_from_db()
+        assert (branch.member_count, branch.secretary) == (50, "王建国")
+        assert ModelLogEntry.objects.filter(action="committees.partybranch.update").count() == 1
+
+    def test_database_refuses_more_than_fifty(self, tree):
+        committee = form_committee(tree, formal=3)
+        branch = _branch(committee, BranchKind.COMMITTEE, street_officer(tree))
+        with pytest.raises(IntegrityError), transaction.atomic():
+            PartyBranch.objects.filter(pk=branch.pk).update(member_count=51)
+
+    @pytest.mark.urls("tests.estates.admin_urls")
+    def test_admin_edit_form_refuses_more_than_fifty(self, client, tree):
+        committee = form_committee(tree, formal=3)
+        branch = _branch(committee, BranchKind.COMMITTEE, street_officer(tree))
+        client.force_login(officer("community_staff", tree.communities[0]))
+        edit = reverse("committees_partybranch:edit", args=[branch.pk])
+        data = {"name": branch.name, "secretary": "", "member_count": 51, "dissolved_on": ""}
+        response = client.post(edit, data)
+        assert response.status_code == 200
+        assert str(svc.MSG_BRANCH_SIZE) in response.content.decode()
+        branch.refresh_from_db()
+        assert branch.member_count == 3
+        response = client.post(edit, {**data, "member_count": 12})
+        assert response.status_code == 302
+        branch.refresh_from_db()
+        assert branch.member_count == 12
+        assert ModelLogEntry.objects.filter(action="committees.partybranch.update").exists()
+
+
+def _management_members(compound, *, owners: int, reps: list[MemberSpec]) -> list[MemberSpec]:
+    specs = [
+        MemberSpec(owner=s.owner, position=Position.MEMBER) for s in member_specs(compound, owners)
+    ]
+    return specs + reps
+
+
+def _check(compound, members):
+    svc.validate_members(
+        compound=compound,
+        kind=CommitteeKind.MANAGEMENT,
+        set_size=len([m for m in members if m.position != Position.RESERVE]),
+        members=members,
+        rules=rules_for(compound),
+    )
+
+
+class TestBeijingManagementRules:
+    """DOMAIN 7.2: Beijing's 物委会 — owners at least half, the 居委会's representative
+    chairs, owners as vice-chairs — only where the profile switches it on."""
+
+    def test_national_rules_check_neither(self, tree):
+        compound = tree.compounds[0]
+        reps = [MemberSpec(name=n) for n in ("刘居委", "陈街道", "杨民警", "赵社区")]
+        members = _management_members(compound, owners=3, reps=reps)
+        members[0] = MemberSpec(owner=members[0].owner, position=Position.CHAIR)
+        _check(compound, members)  # 3 owners of 7, an owner chairs: accepted
+
+    def test_beijing_owner_share(self, tree):
+        RuleProfile.objects.create(region=tree.streets[0], management_owner_share_required=True)
+        compound = tree.compounds[0]
+        reps = [MemberSpec(name=n) for n in ("刘居委", "陈街道", "杨民警", "赵社区")]
+        with pytest.raises(ValidationError) as info:
+            _check(compound, _management_members(compound, owners=3, reps=reps))
+        assert info.value.message == svc.MSG_MANAGEMENT_OWNERS
+        _check(compound, _management_members(compound, owners=4, reps=reps[:3]))
+
+    def test_beijing_chair_and_vice_chair(self, tree):
+        RuleProfile.objects.create(region=tree.streets[0], management_community_chair=True)
+        compound = tree.compounds[0]
+        owners = _management_members(compound, owners=4, reps=[])
+        community_chair = MemberSpec(name="刘居委", position=Position.CHAIR)
+        others = [MemberSpec(name="陈街道"), MemberSpec(name="杨民警")]
+        # An owner in the chair: refused.
+        owner_chair = [MemberSpec(owner=owners[0].owner, position=Position.CHAIR), *owners[1:]]
+        with pytest.raises(ValidationError) as info:
+            _check(compound, [*owner_chair, *others, MemberSpec(name="刘居委")])
+        assert info.value.message == svc.MSG_MANAGEMENT_CHAIR
+        # No chair named: refused.
+        with pytest.raises(ValidationError) as info:
+            _check(compound, [*owners, *others, MemberSpec(name="刘居委")])
+        assert info.value.message == svc.MSG_MANAGEMENT_CHAIR
+        # A representative as vice-chair: refused.
+        vice_rep = [MemberSpec(name="陈街道", position=Position.VICE_CHAIR), others[1]]
+        with pytest.raises(ValidationError) as info:
+            _check(compound, [*owners, community_chair, *vice_rep])
+        assert info.value.message == svc.MSG_MANAGEMENT_VICE_CHAIR
+        # The 居委会 representative chairs, an owner is vice-chair: accepted.
+        vice_owner = [MemberSpec(owner=owners[0].owner, position=Position.VICE_CHAIR), *owners[1:]]
+        _check(compound, [*vice_owner, community_chair, *others])
+
+    def test_profile_applies_below_its_region_only(self, tree):
+        RuleProfile.objects.create(region=tree.streets[1], management_community_chair=True)
+        compound = tree.compounds[0]  # 开化街道: national rules
+        members = _management_members(compound, owners=4, reps=[MemberSpec(name="陈街道")] * 3)
+        _check(compound, members)
+        assert rules_for(tree.compounds[2]).management_community_chair
+        assert not rules_for(compound).management_community_chair
