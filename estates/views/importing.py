@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django import forms
@@ -16,11 +17,19 @@ from common.jurisdiction import MANAGE, jurisdiction_of, scope_queryset
 from ..choices import RegionLevel
 from ..importing import COLUMN_LABELS
 from ..models import ImportJob, Region
-from ..tasks import import_jobs_stalled_fail, registry_import_task
+from ..tasks import (
+    import_job_fail,
+    import_jobs_stalled_fail,
+    registry_import_task,
+    sheets_expired_delete,
+)
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
 MSG_SUFFIX = _("只接受 .csv 或 .xlsx 文件。")
 MSG_SIZE = _("文件超过 %(limit)s MB 的上限。")
+MSG_NOT_QUEUED = _("导入任务未能提交到后台处理，未导入任何数据，请稍后重新上传。")
+
+logger = logging.getLogger(__name__)
 
 
 def can_import(user) -> bool:
@@ -68,9 +77,15 @@ def import_upload(request):
             community=form.cleaned_data["community"],
             uploaded_by=request.user,
         )
-        registry_import_task.enqueue(job.pk)
+        try:
+            registry_import_task.enqueue(job.pk)
+        except Exception:  # the task queue is down: the job must not wait for ever
+            logger.exception("registry import %s could not be queued", job.pk)
+            import_job_fail(job_id=job.pk, message=str(MSG_NOT_QUEUED))
         return redirect("estates_registry_import_job", pk=job.pk)
     import_jobs_stalled_fail()
+    # Sheets past their retention go even when no import has ended since (common.files).
+    sheets_expired_delete()
     jobs = ImportJob.objects.filter(uploaded_by=request.user)[:10]
     return TemplateResponse(
         request,

@@ -121,3 +121,16 @@ def test_upgrade_moves_sheets_and_documents_out_of_media_root(storage_dirs):
         assert not (media / name).exists()
         assert (private / name).read_bytes() == name.encode()
     assert (media / kept).read_bytes() == kept.encode()
+
+
+def test_sheets_past_retention_go_when_the_upload_page_opens(client, tree, storage_dirs, seen):
+    """No further import needed: opening the upload page clears sheets past retention."""
+    storage_dirs.REGISTRY_SHEET_RETENTION_DAYS = 1
+    client.force_login(officer(tree.streets[0], "kaihua"))
+    upload(client, csv_bytes(good_rows()), "登记表.csv")
+    [path] = seen
+    client.get(reverse("estates_registry_import"))
+    assert path.is_file()
+    ImportJob.objects.update(finished_at=timezone.now() - timedelta(days=1, minutes=1))
+    client.get(reverse("estates_registry_import"))
+    assert not path.exists() and not ImportJob.objects.get().file
