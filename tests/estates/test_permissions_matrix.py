@@ -226,3 +226,124 @@ def test_street_officer_holds_one_grant_row_for_the_whole_street(client, tree):
     for compound in street_compounds:
         assert compound.name in html
     assert "卧龙第1社区阳光花园小区" not in html
+
+
+# ---------------------------------------------------------------- filters
+
+# Every listing filter that names an object: (listing, filter, object in "own"/"other").
+FILTERS = [
+    ("compound", "street", lambda t, w: t.streets[0] if w == "own" else t.streets[1]),
+    ("compound", "community", lambda t, w: t.communities[0 if w == "own" else 2]),
+    ("compound", "property_company", None),  # the compound's company (world fixture)
+    ("building", "compound", None),
+    ("unit", "compound", None),
+    ("owner", "compound", None),
+    ("ownership", "compound", None),
+    ("grid", "community", lambda t, w: t.communities[0 if w == "own" else 2]),
+    ("gridstaff", "grid", None),
+]
+MISSING_ID = 999999
+
+
+def filter_object(world, name: str, pick, where: str):
+    if pick is not None:
+        return pick(world["tree"], where)
+    if name == "property_company":
+        return world[where]["propertycompany"]
+    return world[where][name]
+
+
+def listing_rows(html: str) -> list[str]:
+    """The listing's rows as text, in order (empty when there is no table)."""
+    import re
+
+    body = html.split("<tbody", 1)[1].split("</tbody>", 1)[0] if "<tbody" in html else ""
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", row).split())
+        for row in re.findall(r"<tr.*?</tr>", body, flags=re.S)
+    ]
+
+
+@pytest.mark.parametrize("role", list(ROLE_TARGET))
+@pytest.mark.parametrize(("model", "name", "pick"), FILTERS)
+def test_filter_on_other_jurisdiction_answers_like_a_missing_object(
+    client, world, role, model, name, pick
+):
+    """Another jurisdiction's object in a filter: the same answer as an id that does not
+    exist (a form error over the user's own rows), never its rows or its name."""
+    client.force_login(grantee(role, world["tree"]))
+    other = filter_object(world, name, pick, "other")
+    response = client.get(url(model), {name: other.pk})
+    missing = client.get(url(model), {name: MISSING_ID})
+    if "view" not in ALLOWED[role].get(model, set()) or role == "platform_admin":
+        if role != "platform_admin":
+            assert is_denied(response) or other.name not in response.content.decode()
+        return
+    assert response.status_code == missing.status_code == 200
+    html = response.content.decode()
+    assert other.name not in html
+    assert listing_rows(html) == listing_rows(missing.content.decode())
+    assert html.count("error-message") == missing.content.decode().count("error-message")
+
+
+@pytest.mark.urls("config.urls")
+@pytest.mark.parametrize("role", list(ROLE_TARGET))
+def test_api_filters_on_other_jurisdiction_are_404(client, world, role):
+    """``?compound=`` of the owners API: 404 outside the jurisdiction, as for a missing
+    compound; the committees list filter never reaches other compounds."""
+    from committees.choices import CommitteeKind
+    from committees.models.bodies import Committee
+
+    for where in ("own", "other"):
+        Committee.objects.create(
+            compound=world[where]["compound"],
+            kind=CommitteeKind.OWNERS,
+            set_size=5,
+            formed_on="2024-01-01",
+        )
+    user = grantee(role, world["tree"])
+    client.force_login(user)
+    other = world["other"]["compound"]
+    owners = client.get("/api/registry/owners/", {"compound": other.pk})
+    missing = client.get("/api/registry/owners/", {"compound": MISSING_ID})
+    if not user.has_perm("estates.view_owner"):
+        assert owners.status_code == missing.status_code == 403
+    elif role == "platform_admin":
+        assert owners.status_code == 200 and owners.json()["count"] == 4
+    else:
+        assert owners.status_code == missing.status_code == 404
+        assert owners.json() == missing.json()
+    committees = client.get("/api/registry/committees/", {"active": "true"})
+    if user.has_perm("committees.view_committee"):
+        ids = {c["compound"]["id"] for c in committees.json()["items"]}
+        assert (other.pk in ids) == (role == "platform_admin")
+    else:
+        assert committees.status_code == 403
+
+
+# ---------------------------------------------------------------- group grants
+
+
+@pytest.mark.parametrize("member", [False, True])
+def test_grant_held_by_a_group(client, world, member):
+    """A region grant held by a group reaches that group's members only: a street officer
+    outside the 卧龙 review team never sees 卧龙; inside it, they do."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    tree = world["tree"]
+    team = Group.objects.create(name="卧龙街道联审组")
+    assign_perm("estates.view_jurisdiction", team, tree.streets[1])
+    user = grantee("street_staff", tree)
+    if member:
+        user.groups.add(team)
+    client.force_login(user)
+    other = world["other"]
+    compounds = client.get(url("compound")).content.decode()
+    owners = client.get(url("owner")).content.decode()
+    assert (other["compound"].name in compounds) == member
+    assert (other["owner"].name in owners) == member
+    inspect = client.get(url("compound", "inspect", other["compound"].pk))
+    assert (inspect.status_code == 200) == member
+    # A view grant through the group never allows edits there.
+    assert is_denied(client.get(url("compound", "edit", other["compound"].pk)))
