@@ -185,23 +185,36 @@ class ScopedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
         if "object_type" in self.filters:
             self.filters["object_type"].queryset = lambda request: self._content_types()
 
-    def _visible(self) -> list[QuerySet]:
-        return [visible_log_entries(m, self._user) for m in _log_models()]
+    @functools.cached_property
+    def _facets(self) -> tuple[set, set, set]:
+        """Actions, user ids and content type ids of the visible entries: one query per
+        log model for all three filters."""
+        actions, user_ids, content_type_ids = set(), set(), set()
+        for log_model in _log_models():
+            rows = (
+                visible_log_entries(log_model, self._user)
+                .order_by()
+                .values_list("action", "user_id", "content_type_id")
+                .distinct()
+            )
+            for action, user_id, content_type_id in rows:
+                actions.add(action)
+                user_ids.add(user_id)
+                content_type_ids.add(content_type_id)
+        return actions, user_ids, content_type_ids
 
     def get_action_choices(self):
-        actions = set().union(*(qs.get_actions() for qs in self._visible()))
+        actions = self._facets[0]
         return [choice for choice in log_registry.get_choices() if choice[0] in actions]
 
     def get_users_queryset(self):
-        user_ids = set().union(*(qs.get_user_ids() for qs in self._visible()))
         User = get_user_model()
-        return User.objects.filter(pk__in=user_ids).order_by(User.USERNAME_FIELD)
+        return User.objects.filter(pk__in=self._facets[1]).order_by(User.USERNAME_FIELD)
 
     get_user_choices = get_users_queryset
 
     def _content_types(self):
-        ids = set().union(*(qs.get_content_type_ids() for qs in self._visible()))
-        return ContentType.objects.filter(pk__in=ids).order_by("model")
+        return ContentType.objects.filter(pk__in=self._facets[2]).order_by("model")
 
 
 class ScopedLogEntriesView(NeutralisedCsvExportMixin, LogEntriesView):
