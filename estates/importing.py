@@ -93,6 +93,9 @@ AREA_SOURCES: dict[str, str] = {
 MAX_AREA = Decimal("99999999.99")  # Unit.exclusive_area: max_digits=10, decimal_places=2
 CENT = Decimal("0.01")
 SHOWN_VALUE_CHARS = 40  # a value quoted back in a message is cut to this length
+# An XLSX's worksheets may unpack to this many times the upload limit: ordinary sheets
+# compress 5-15 times, a "zip bomb" thousands of times.
+XLSX_EXPANSION = 20
 PROGRESS_EVERY = 2000
 
 MSG_TOO_BIG = _("文件过大（%(size)s），上限为 %(limit)s。")
@@ -100,6 +103,10 @@ MSG_EMPTY = _("文件为空。")
 MSG_NO_ROWS = _("文件中没有数据行。")
 MSG_NOT_SHEET = _("文件不是 CSV 或 Excel（.xlsx）表格。")
 MSG_BAD_XLSX = _("无法读取 Excel 文件，请用 Excel 另存为 .xlsx 或 .csv 后重试。")
+MSG_XLSX_TOO_BIG = _(
+    "Excel 文件解压后过大（%(size)s），上限为 %(limit)s；请删去多余的工作表、格式或空行，"
+    "或拆分为几个文件分别导入。"
+)
 MSG_BAD_TEXT = _("无法识别文件编码，请在 Excel 中另存为“CSV UTF-8”或“Unicode 文本”。")
 MSG_FIELD_TOO_BIG = _(
     "第 %(row)s 行有单元格超过 %(limit)s 个字符（或引号未配对），无法读取，未导入任何数据。"
@@ -276,9 +283,25 @@ def _xlsx_uncomputed(openpyxl, data: bytes, rows: list[list[Any]]) -> dict[int, 
     return found
 
 
+def _xlsx_check_size(data: bytes) -> None:
+    """Refuse a workbook whose worksheets unpack to more than the expansion limit, before
+    any XML is parsed (the sizes come from the zip's directory, which zipfile enforces)."""
+    limit = settings.REGISTRY_IMPORT_MAX_BYTES * XLSX_EXPANSION
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise RegistryFileError(MSG_BAD_XLSX) from error
+    if size > limit:
+        raise RegistryFileError(
+            MSG_XLSX_TOO_BIG % {"size": _human_size(size), "limit": _human_size(limit)}
+        )
+
+
 def _xlsx_rows(data: bytes) -> tuple[list[list[Any]], dict[int, list[int]]]:
     import openpyxl  # only needed for Excel uploads
 
+    _xlsx_check_size(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:

@@ -236,6 +236,18 @@ def test_damaged_worksheet_xml_is_refused_as_unreadable(tree):
     assert "无法读取 Excel" in raised.value.message
 
 
+def test_workbook_that_unpacks_far_beyond_the_limit_is_refused_unread(tree, settings):
+    settings.REGISTRY_IMPORT_MAX_BYTES = 100_000
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * 3_000_000)  # compresses to ~3 KB
+    assert len(out.getvalue()) < settings.REGISTRY_IMPORT_MAX_BYTES
+    with pytest.raises(RegistryFileError) as raised:
+        registry_parse(out.getvalue(), name="登记表.xlsx")
+    assert "解压后过大" in raised.value.message
+
+
 # --- Years --------------------------------------------------------------------------------
 
 
@@ -382,3 +394,20 @@ def test_job_whose_worker_died_is_failed_when_its_page_is_opened(client, tree, s
     assert "已中断" in page.text and 'http-equiv="refresh"' not in page.text
     assert ImportJob.objects.get(pk=fresh.pk).status == ImportJob.Status.VALIDATING
     assert ImportJob.objects.get(pk=queued.pk).status == ImportJob.Status.PENDING
+
+
+def test_job_that_cannot_be_queued_fails_at_once(client, tree, monkeypatch):
+    from estates.views import importing as views
+
+    class QueueDown:
+        def enqueue(self, *args, **kwargs):
+            raise ConnectionError("queue down")
+
+    monkeypatch.setattr(views, "registry_import_task", QueueDown())
+    client.force_login(officer(tree.streets[0]))
+    before = table_counts()
+    response = upload(client, csv_bytes(good_rows()), "登记表.csv")
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert job.status == ImportJob.Status.FAILED and "未能提交" in job.message
+    assert table_counts() == before
