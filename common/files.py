@@ -12,6 +12,10 @@ keeps that directory in the private storage instead, documents are streamed by W
 serve view (``WAGTAILDOCS_SERVE_METHOD = "serve_view"``), and
 :func:`document_serve_check` (a ``before_serve_document`` hook) refuses anyone whose
 jurisdiction does not cover a record that links the document.
+
+A new kind of private paper (evidence, ballots) is a foreign key to the document model on
+a model with jurisdiction (``jurisdiction_fields``): :func:`document_links` finds it, and
+its papers are read only by holders of that model's view permission in its jurisdiction.
 """
 
 from __future__ import annotations
