@@ -26,7 +26,7 @@ from estates.forms import ScopedForm
 from estates.models import Compound, Owner
 
 from . import services
-from .choices import BranchKind, LeaveReason, PartyStatus, Position
+from .choices import BranchKind, ElectionStatus, LeaveReason, PartyStatus, Position
 from .models.bodies import (
     ArchiveRecord,
     CalendarDay,
@@ -36,6 +36,7 @@ from .models.bodies import (
     Seal,
     Term,
 )
+from .models.elections import Election
 from .selectors.committees import COMMITTEE_BRANCH_KINDS
 
 MSG_MEMBER_LINE = _("第%(line)s行格式不正确：%(text)s")
@@ -43,6 +44,26 @@ MSG_MEMBER_UNKNOWN = _("第%(line)s行：该证件号码不是本小区登记的
 MSG_NO_MEMBERS = _("请填写委员名单。")
 MSG_LEAVE_BOTH = _("离任日期和离任原因须同时填写。")
 MSG_BRANCH_COMMITTEE = _("业委会（物委会）党支部和联合党支部须选择所属委员会。")
+MSG_ELECTION_OR_REASON = _(
+    "请选择产生该委员会的选举；系统上线前已成立的委员会，请不选选举并填写登记理由。"
+)
+MSG_ELECTION_AND_REASON = _("根据选举组建委员会时不填写登记理由。")
+MSG_ELECTION_MISMATCH = _("所选选举的小区或委员会类型与填写的不一致。")
+MSG_ELECTED_ON = _("登记系统上线前已成立的委员会，须填写选举日期。")
+
+
+class ElectionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Election) -> str:
+        return f"{obj}（{obj.held_on:%Y-%m-%d}）" if obj.held_on else str(obj)
+
+
+def held_elections():
+    """Held elections that have not produced a term yet (DOMAIN §9: a term's members
+    come from its election's passed candidates)."""
+    return Election.objects.filter(status=ElectionStatus.HELD, term__isnull=True).select_related(
+        "compound"
+    )
+
 
 POSITIONS = {
     "主任": Position.CHAIR,
@@ -138,10 +159,26 @@ MEMBERS_HELP = _(
 
 
 class CommitteeCreateForm(ServiceForm):
-    """组建: a committee, its first term and members (DOMAIN 3.1, 4.1, 7.2)."""
+    """组建: a committee, its first term and members (DOMAIN 3.1, 4.1, 7.2), from a held
+    election whose passed candidates take the seats (DOMAIN §9); or the registration,
+    with its reason, of a committee elected before the system was used."""
 
-    scoped_fields = {"compound": MANAGE}
-    elected_on = forms.DateField(label=_("选举日期"))
+    scoped_fields = {"compound": MANAGE, "election": MANAGE}
+    election = ElectionChoiceField(
+        label=_("选举"),
+        queryset=held_elections(),
+        required=False,
+        help_text=_("委员须为该选举通过资格联审的候选人。"),
+    )
+    registration_reason = forms.CharField(
+        label=_("登记理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("仅用于登记系统上线前已成立、在系统中没有选举记录的委员会。"),
+    )
+    elected_on = forms.DateField(
+        label=_("选举日期"), required=False, help_text=_("根据选举组建时取选举日期。")
+    )
     ends_on = forms.DateField(
         label=_("任期届满"), required=False, help_text=_("不填则业委会5年、物委会3年。")
     )
@@ -153,15 +190,40 @@ class CommitteeCreateForm(ServiceForm):
         model = Committee
         fields = ["compound", "kind", "set_size"]
 
+    def clean(self):
+        cleaned = super().clean()
+        election, reason = cleaned.get("election"), cleaned.get("registration_reason", "").strip()
+        if election is None and not reason:
+            raise ValidationError(MSG_ELECTION_OR_REASON)
+        if election is not None and reason:
+            raise ValidationError(MSG_ELECTION_AND_REASON)
+        if election is not None and (
+            cleaned.get("compound") != election.compound or cleaned.get("kind") != election.kind
+        ):
+            raise ValidationError(MSG_ELECTION_MISMATCH)
+        if election is None and not cleaned.get("elected_on"):
+            self.add_error("elected_on", MSG_ELECTED_ON)
+        return cleaned
+
     def perform(self, *, user) -> Committee:
         data = self.cleaned_data
-        return services.committee_form(
+        members = parse_members(data["members_text"], compound=data["compound"])
+        if data.get("election") is not None:
+            return services.committee_form(
+                election=data["election"],
+                set_size=data["set_size"],
+                ends_on=data.get("ends_on"),
+                members=members,
+                actor=user,
+            )
+        return services.committee_register_existing(
             compound=data["compound"],
             kind=data["kind"],
             set_size=data["set_size"],
             elected_on=data["elected_on"],
             ends_on=data.get("ends_on"),
-            members=parse_members(data["members_text"], compound=data["compound"]),
+            members=members,
+            reason=data["registration_reason"],
             actor=user,
         )
 
@@ -181,9 +243,15 @@ class CommitteeEditForm(ServiceForm):
 
 
 class TermCreateForm(ServiceForm):
-    """换届: the next term of a committee (DOMAIN 3.8)."""
+    """换届: the next term of a committee from its held election (DOMAIN 3.8); the
+    members are the election's passed candidates (DOMAIN §9)."""
 
-    scoped_fields = {"committee": MANAGE}
+    scoped_fields = {"committee": MANAGE, "election": MANAGE}
+    election = ElectionChoiceField(
+        label=_("换届选举"),
+        queryset=held_elections(),
+        help_text=_("委员须为该选举通过资格联审的候选人。"),
+    )
     set_size = forms.IntegerField(label=_("委员设定人数"), required=False, min_value=1)
     members_text = forms.CharField(
         label=_("委员名单"), widget=forms.Textarea, help_text=MEMBERS_HELP
@@ -191,7 +259,7 @@ class TermCreateForm(ServiceForm):
 
     class Meta:
         model = Term
-        fields = ["committee", "elected_on", "starts_on", "ends_on"]
+        fields = ["committee", "starts_on", "ends_on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,7 +273,7 @@ class TermCreateForm(ServiceForm):
         committee = data["committee"]
         return services.term_create_next(
             committee=committee,
-            elected_on=data["elected_on"],
+            election=data["election"],
             starts_on=data.get("starts_on"),
             ends_on=data.get("ends_on"),
             set_size=data.get("set_size"),

@@ -1,8 +1,6 @@
 """Registration only: permission policies, audit actions, the "业委会与物委会" menu group,
 the alarms view and its dashboard panel."""
 
-import contextlib
-
 from wagtail import hooks
 from wagtail.permissions import policy_registry, register_permission_policy
 
@@ -44,10 +42,7 @@ for _model, _policy in (
     if policy_registry.get_by_type(_model, fallback=False) is None:
         register_permission_policy(_model, _policy(_model), exact_class=True)
 
-from . import viewsets  # noqa: E402
-
-with contextlib.suppress(ImportError):
-    from . import review_hooks  # noqa: F401
+from . import review_hooks, viewsets  # noqa: E402, F401
 
 
 @hooks.register("register_log_actions")

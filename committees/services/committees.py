@@ -22,7 +22,16 @@ from wagtail.log_actions import log
 from common.jurisdiction import MANAGE, user_covers
 from estates.models import Compound, Owner, Ownership, PropertyCompany, Unit
 
-from ..choices import ArchiveKind, BranchKind, CommitteeKind, LeaveReason, PartyStatus, Position
+from ..choices import (
+    ArchiveKind,
+    BranchKind,
+    CandidateStatus,
+    CommitteeKind,
+    ElectionStatus,
+    LeaveReason,
+    PartyStatus,
+    Position,
+)
 from ..deadlines import add_years
 from ..models.bodies import (
     BRANCH_MAX_MEMBERS,
@@ -35,6 +44,7 @@ from ..models.bodies import (
     Seal,
     Term,
 )
+from ..models.elections import Candidate, Election
 from ..selectors.committees import COMMITTEE_BRANCH_KINDS, Rules, rules_for
 
 MSG_DENIED = _("您没有权限在该小区执行此操作。")
@@ -50,6 +60,13 @@ MSG_MANAGEMENT_VICE_CHAIR = _("本地规则要求物委会副主任由业主担�
 MSG_MEMBER_COUNT = _("委员名单人数（%(count)s人）与设定人数（%(size)s人）不一致。")
 MSG_NOT_OWNER = _("业委会委员须为本小区业主：%(names)s 不是本小区业主。")
 MSG_FAILED_CANDIDATE = _("%(names)s 未通过本小区最近一次选举的资格联审，不能担任委员。")
+MSG_NOT_ELECTED = _("%(names)s 不是本次选举通过资格联审的候选人，不能担任委员。")
+MSG_ELECTION_NOT_HELD = _("只能根据已完成的选举产生委员会，该选举尚未完成。")
+MSG_ELECTION_OTHER = _("该选举不是本委员会的换届选举。")
+MSG_ELECTION_KIND = _("该选举的委员会类型与要产生的委员会不一致。")
+MSG_ELECTION_USED = _("该选举已产生过一届委员会。")
+MSG_REGISTER_REASON = _("登记系统上线前已成立的委员会，须填写理由。")
+MSG_REGISTER_HAS_ELECTION = _("该小区在系统中已有选举记录，委员会应根据选举结果产生。")
 MSG_DUPLICATE_MEMBER = _("同一业主不能重复列入委员名单：%(names)s。")
 MSG_ONE_CHAIR = _("一届委员会只能有一名主任。")
 MSG_RESERVE_ORDER = _("候补委员须填写互不相同的候补顺序。")
@@ -205,9 +222,6 @@ def validate_members(
         )
     # A candidate the joint review failed cannot stand (DOMAIN §9): not in the latest
     # election of this compound that reached the review.
-    from ..choices import CandidateStatus, ElectionStatus
-    from ..models import Candidate, Election
-
     latest = (
         Election.objects.filter(compound=compound)
         .exclude(
@@ -264,25 +278,64 @@ def _create_members(*, term: Term, members: list[MemberSpec]) -> list[CommitteeM
     )
 
 
-@transaction.atomic
-def committee_form(
+def _held_election(
+    election: Election, *, compound: Compound, kind: str, committee: Committee | None = None
+) -> Election:
+    """The held election a term comes from (DOMAIN §9, 3.8): locked, of this compound
+    and kind (and of this committee for 换届), and not yet used for a term."""
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    if election.compound_id != compound.pk or (
+        committee is not None and election.committee_id != committee.pk
+    ):
+        raise ValidationError(MSG_ELECTION_OTHER, code="election_other")
+    if election.kind != kind:
+        raise ValidationError(MSG_ELECTION_KIND, code="election_kind")
+    if election.status != ElectionStatus.HELD or election.held_on is None:
+        raise ValidationError(MSG_ELECTION_NOT_HELD, code="election_not_held")
+    if election.term_id is not None:
+        raise ValidationError(MSG_ELECTION_USED, code="election_used")
+    return election
+
+
+def validate_elected(*, election: Election, members: list[MemberSpec]) -> None:
+    """Vetting binds who takes a seat (DOMAIN §9): every owner on the list, reserves
+    included, is a candidate of the election whom the joint review passed. Seats without
+    an owner exist only on a 物委会 (the 居委会's or street's representatives, DOMAIN 7.2),
+    which validate_members checks."""
+    passed = set(
+        Candidate.objects.filter(election=election, status=CandidateStatus.PASSED).values_list(
+            "owner_id", flat=True
+        )
+    )
+    outsiders = [
+        m.display_name for m in members if m.owner is not None and m.owner.pk not in passed
+    ]
+    if outsiders:
+        raise ValidationError(
+            MSG_NOT_ELECTED, code="not_elected", params={"names": "、".join(outsiders)}
+        )
+
+
+def _create_committee(
     *,
     compound: Compound,
     kind: str,
     set_size: int,
     elected_on: date,
     members: list[MemberSpec],
-    actor,
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-) -> Committee:
-    """Form a 业委会 or 物委会 with its first term and members."""
-    _authorise(actor, "committees.add_committee", compound)
+    starts_on: date | None,
+    ends_on: date | None,
+    election: Election | None = None,
+) -> tuple[Committee, Term]:
+    """A committee with its first term and members, after the size and member rules
+    (and, from an election, only its passed candidates)."""
     if Committee.objects.filter(compound=compound, is_active=True).exists():
         raise ValidationError(MSG_SECOND_ACTIVE, code="second_active")
     rules = rules_for(compound)
     validate_size(compound=compound, kind=kind, set_size=set_size, rules=rules)
     validate_members(compound=compound, kind=kind, set_size=set_size, members=members, rules=rules)
+    if election is not None:
+        validate_elected(election=election, members=members)
     starts_on, ends_on = _term_dates(
         kind=kind, elected_on=elected_on, starts_on=starts_on, ends_on=ends_on
     )
@@ -303,13 +356,88 @@ def committee_form(
         ends_on=ends_on,
     )
     _create_members(term=term, members=members)
+    return committee, term
+
+
+@transaction.atomic
+def committee_form(
+    *,
+    election: Election,
+    set_size: int,
+    members: list[MemberSpec],
+    actor,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Committee:
+    """Form a 业委会 or 物委会 from a held election: its first term and members, who are
+    the election's passed candidates (DOMAIN §9)."""
+    compound = Compound.objects.get(pk=election.compound_id)
+    _authorise(actor, "committees.add_committee", compound)
+    election = _held_election(election, compound=compound, kind=election.kind)
+    committee, term = _create_committee(
+        compound=compound,
+        kind=election.kind,
+        set_size=set_size,
+        elected_on=election.held_on,
+        members=members,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        election=election,
+    )
+    election.term = term
+    election.save(update_fields=["term", "updated_at"])
     _audit(
         committee,
         "committees.committee.form",
         actor,
+        kind=election.kind,
+        set_size=set_size,
+        elected_on=election.held_on,
+        election=election.pk,
+        members=[m.display_name for m in members],
+    )
+    return committee
+
+
+@transaction.atomic
+def committee_register_existing(
+    *,
+    compound: Compound,
+    kind: str,
+    set_size: int,
+    elected_on: date,
+    members: list[MemberSpec],
+    reason: str,
+    actor,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Committee:
+    """Register a committee elected before the system was used (no election in it),
+    with the reason; its history shows it as registered, not elected here. A compound
+    with an election in the system forms its committee from that election instead."""
+    _authorise(actor, "committees.add_committee", compound)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(MSG_REGISTER_REASON, code="register_reason")
+    if Election.objects.filter(compound=compound).exclude(status=ElectionStatus.CANCELLED).exists():
+        raise ValidationError(MSG_REGISTER_HAS_ELECTION, code="register_has_election")
+    committee, _term = _create_committee(
+        compound=compound,
         kind=kind,
         set_size=set_size,
         elected_on=elected_on,
+        members=members,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    _audit(
+        committee,
+        "committees.committee.register_existing",
+        actor,
+        kind=kind,
+        set_size=set_size,
+        elected_on=elected_on,
+        reason=reason,
         members=[m.display_name for m in members],
     )
     return committee
@@ -319,26 +447,30 @@ def committee_form(
 def term_create_next(
     *,
     committee: Committee,
-    elected_on: date,
+    election: Election,
     members: list[MemberSpec],
     actor,
     set_size: int | None = None,
     starts_on: date | None = None,
     ends_on: date | None = None,
 ) -> Term:
-    """换届 (DOMAIN 3.8): the next term with its members; the outgoing term's members leave
-    when it ends, and its handover is then due within 10 days."""
+    """换届 (DOMAIN 3.8): the next term from the committee's held election, its members
+    the election's passed candidates (DOMAIN §9); the outgoing term's members leave when
+    it ends, and its handover is then due within 10 days."""
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     compound = committee.compound
     _authorise(actor, "committees.add_term", compound)
     if not committee.is_active:
         raise ValidationError(MSG_INACTIVE, code="inactive")
+    election = _held_election(election, compound=compound, kind=committee.kind, committee=committee)
+    elected_on = election.held_on
     set_size = set_size or committee.set_size
     rules = rules_for(compound)
     validate_size(compound=compound, kind=committee.kind, set_size=set_size, rules=rules)
     validate_members(
         compound=compound, kind=committee.kind, set_size=set_size, members=members, rules=rules
     )
+    validate_elected(election=election, members=members)
     previous = committee.terms.order_by("-number").first()
     starts_on, ends_on = _term_dates(
         kind=committee.kind, elected_on=elected_on, starts_on=starts_on, ends_on=ends_on
@@ -359,12 +491,15 @@ def term_create_next(
         committee.set_size = set_size
         committee.save(update_fields=["set_size", "updated_at"])
     _create_members(term=term, members=members)
+    election.term = term
+    election.save(update_fields=["term", "updated_at"])
     _audit(
         term,
         "committees.term.create",
         actor,
         number=term.number,
         elected_on=elected_on,
+        election=election.pk,
         members=[m.display_name for m in members],
     )
     return term
@@ -727,23 +862,6 @@ def red_property_branch_create(
     return branch
 
 
-# Audit actions and their labels, registered with Wagtail in wagtail_hooks.
-LOG_ACTIONS: tuple[tuple[str, Any], ...] = (
-    ("committees.committee.form", _("组建委员会")),
-    ("committees.term.create", _("换届产生新一届委员会")),
-    ("committees.term.first_meeting", _("登记首次会议")),
-    ("committees.term.file", _("登记备案")),
-    ("committees.term.hand_over", _("登记换届移交")),
-    ("committees.member.leave", _("委员离任")),
-    ("committees.member.hand_over", _("离任委员完成移交")),
-    ("committees.member.promote", _("候补委员递补")),
-    ("committees.seal.register", _("登记印章")),
-    ("committees.archive.add", _("归档")),
-    ("committees.partybranch.create", _("成立党组织")),
-    ("committees.partybranch.update", _("修改党组织")),
-)
-
-
 MSG_ALREADY_DISSOLVED = _("该委员会已撤销。")
 
 
@@ -761,9 +879,6 @@ def committee_dissolve(*, committee: Committee, on: date, actor) -> Committee:
     committee.save(update_fields=["is_active", "dissolved_on", "updated_at"])
     _audit(committee, "committees.committee.dissolve", actor, on=on)
     return committee
-
-
-LOG_ACTIONS = (*LOG_ACTIONS, ("committees.committee.dissolve", _("撤销委员会")))
 
 
 @transaction.atomic
@@ -794,4 +909,21 @@ def member_update_party(
     return member
 
 
-LOG_ACTIONS = (*LOG_ACTIONS, ("committees.member.party", _("更新委员党员信息")))
+# Audit actions and their labels, registered with Wagtail in wagtail_hooks.
+LOG_ACTIONS: tuple[tuple[str, Any], ...] = (
+    ("committees.committee.form", _("组建委员会")),
+    ("committees.committee.register_existing", _("登记系统上线前已成立的委员会")),
+    ("committees.committee.dissolve", _("撤销委员会")),
+    ("committees.term.create", _("换届产生新一届委员会")),
+    ("committees.term.first_meeting", _("登记首次会议")),
+    ("committees.term.file", _("登记备案")),
+    ("committees.term.hand_over", _("登记换届移交")),
+    ("committees.member.leave", _("委员离任")),
+    ("committees.member.hand_over", _("离任委员完成移交")),
+    ("committees.member.promote", _("候补委员递补")),
+    ("committees.member.party", _("更新委员党员信息")),
+    ("committees.seal.register", _("登记印章")),
+    ("committees.archive.add", _("归档")),
+    ("committees.partybranch.create", _("成立党组织")),
+    ("committees.partybranch.update", _("修改党组织")),
+)

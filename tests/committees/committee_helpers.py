@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from committees.choices import CommitteeKind, PartyStatus, Position
-from committees.services import MemberSpec, committee_form
+from committees.services import MemberSpec, committee_register_existing
 from estates import services as estates_services
 from estates.models import Compound, Owner
 from tests.estates.admin_helpers import officer
@@ -81,6 +81,9 @@ def member_specs(
     return specs
 
 
+PRE_SYSTEM = "系统上线前业主大会选举产生，选举资料已归档"
+
+
 def street_officer(tree, street: int = 0):
     return officer("street_staff", tree.streets[street])
 
@@ -96,11 +99,13 @@ def form_committee(
 ):
     compound = compound or tree.compounds[0]
     actor = actor or street_officer(tree, tree.streets.index(compound.region.parent))
-    return committee_form(
+    # A committee elected before the system was used (no election in it).
+    return committee_register_existing(
         compound=compound,
         kind=CommitteeKind.OWNERS,
         set_size=size,
         elected_on=elected_on,
         members=member_specs(compound, size, **spec_kwargs),
+        reason=PRE_SYSTEM,
         actor=actor,
     )

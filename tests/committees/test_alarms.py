@@ -15,6 +15,7 @@ from committees.selectors.alarms import AlarmKind, alarms_for
 from committees.services import committees as svc
 from estates.models import Ownership
 from tests.committees.committee_helpers import form_committee, member_specs, street_officer
+from tests.committees.election_helpers import elect_next_term
 from tests.estates.admin_helpers import officer
 from tests.factories import make_compound
 
@@ -154,11 +155,11 @@ def test_handover_overdue_after_new_term(tree):
     """DOMAIN 3.8: hand over within 10 days of expiry (2029-02-28 → 03-10 is a Saturday →
     Monday 03-12)."""
     committee, first, actor = healthy(tree)
-    svc.term_create_next(
-        committee=committee,
-        elected_on=date(2029, 2, 20),
+    elect_next_term(
+        committee,
+        member_specs(committee.compound, 7, formal=4),
+        held_on=date(2029, 2, 20),
         starts_on=date(2029, 3, 1),
-        members=member_specs(committee.compound, 7, formal=4),
         actor=actor,
     )
     assert K.HANDOVER_OVERDUE not in kinds(alarms_for(actor, date(2029, 3, 12)))
@@ -316,11 +317,11 @@ def test_member_no_longer_owner(tree):
 def test_former_owner_of_an_earlier_term_is_not_an_alarm(tree):
     committee, first, actor = healthy(tree)
     member = first.members.order_by("pk").last()
-    svc.term_create_next(
-        committee=committee,
-        elected_on=date(2029, 2, 20),
+    elect_next_term(
+        committee,
+        member_specs(committee.compound, 7, formal=4),
+        held_on=date(2029, 2, 20),
         starts_on=date(2029, 3, 1),
-        members=member_specs(committee.compound, 7, formal=4),
         actor=actor,
     )
     Ownership.objects.filter(owner=member.owner, compound=committee.compound).delete()

@@ -18,7 +18,13 @@ from committees.choices import Position
 from committees.models.bodies import Committee, CommitteeMember, Term
 from committees.selectors.alarms import AlarmKind
 from committees.services import committees as svc
-from tests.committees.committee_helpers import form_committee, owners_in, street_officer
+from tests.committees.committee_helpers import (
+    PRE_SYSTEM,
+    form_committee,
+    owners_in,
+    street_officer,
+)
+from tests.committees.election_helpers import hold_election
 from tests.estates.admin_helpers import officer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.estates.admin_urls")]
@@ -225,6 +231,7 @@ def test_create_committee_through_form(client, tree):
             "kind": "owners",
             "set_size": 5,
             "elected_on": "2024-03-01",
+            "registration_reason": PRE_SYSTEM,
             "members_text": _members_text(owners),
         },
     )
@@ -233,7 +240,9 @@ def test_create_committee_through_form(client, tree):
     term = committee.terms.get()
     assert term.members.count() == 5
     assert term.members.get(position=Position.CHAIR).party_registered_in_community
-    assert ModelLogEntry.objects.filter(action="committees.committee.form").count() == 1
+    assert (
+        ModelLogEntry.objects.filter(action="committees.committee.register_existing").count() == 1
+    )
 
 
 def test_create_form_shows_service_refusal_and_writes_nothing(client, tree):
@@ -253,6 +262,7 @@ def test_create_form_shows_service_refusal_and_writes_nothing(client, tree):
             "kind": "owners",
             "set_size": 6,
             "elected_on": "2024-03-01",
+            "registration_reason": PRE_SYSTEM,
             "members_text": _members_text(owners),
         },
     )
@@ -278,6 +288,7 @@ def test_create_form_refuses_compound_outside_jurisdiction(client, tree):
             "kind": "owners",
             "set_size": 5,
             "elected_on": "2024-03-01",
+            "registration_reason": PRE_SYSTEM,
             "members_text": _members_text(owners),
         },
     )
@@ -381,12 +392,15 @@ def test_party_branch_form_picks_joint_rule(client, tree):
 def test_term_add_form_elects_next_term(client, tree):
     committee = form_committee(tree)
     owners = owners_in(committee.compound, 9)[2:]
+    election = hold_election(
+        committee.compound, owners, actor=street_officer(tree), held_on=date(2029, 2, 20)
+    )
     client.force_login(officer("community_staff", tree.communities[0]))
     response = client.post(
         url("term", "add"),
         {
             "committee": committee.pk,
-            "elected_on": "2029-02-20",
+            "election": election.pk,
             "starts_on": "2029-03-01",
             "ends_on": "",
             "set_size": "",

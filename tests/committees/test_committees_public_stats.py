@@ -12,7 +12,12 @@ from committees.selectors.committees import committee_public_for
 from committees.services import MemberSpec
 from committees.services import committees as svc
 from estates.stats import governance_stats
-from tests.committees.committee_helpers import form_committee, member_specs, street_officer
+from tests.committees.committee_helpers import (
+    PRE_SYSTEM,
+    form_committee,
+    member_specs,
+    street_officer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +65,14 @@ def test_governance_stats_count_active_committees_and_branches(tree):
     owners_committee = form_committee(tree, compound=tree.compounds[0], formal=3)
     compound = tree.compounds[3]
     actor = street_officer(tree, 1)
-    svc.committee_form(
+    svc.committee_register_existing(
         compound=compound,
         kind=CommitteeKind.MANAGEMENT,
         set_size=7,
         elected_on=date(2024, 5, 6),
         members=member_specs(compound, 4)
         + [MemberSpec(name=n) for n in ("刘居委", "陈街道", "杨民警")],
+        reason=PRE_SYSTEM,
         actor=actor,
     )
     dissolved = form_committee(tree, compound=tree.compounds[1])

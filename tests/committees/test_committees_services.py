@@ -27,11 +27,13 @@ from committees.services import MemberSpec
 from committees.services import committees as svc
 from estates.models import Owner, PropertyCompany
 from tests.committees.committee_helpers import (
+    PRE_SYSTEM,
     form_committee,
     member_specs,
     owners_in,
     street_officer,
 )
+from tests.committees.election_helpers import elect_next_term
 from tests.estates.admin_helpers import officer
 from tests.factories import make_compound, valid_credit_code, valid_id_number
 
@@ -62,12 +64,13 @@ def form(tree, compound=None, *, size=7, kind=CommitteeKind.OWNERS, members=None
     spec_kwargs = {
         k: kw.pop(k) for k in ("formal", "probationary", "registered", "reserves") if k in kw
     }
-    return svc.committee_form(
+    return svc.committee_register_existing(
         compound=compound,
         kind=kind,
         set_size=size,
         elected_on=kw.pop("elected_on", date(2024, 3, 1)),
         members=members if members is not None else member_specs(compound, size, **spec_kwargs),
+        reason=kw.pop("reason", PRE_SYSTEM),
         actor=kw.pop("actor", None) or street_officer(tree),
         **kw,
     )
@@ -85,7 +88,10 @@ class TestCommitteeForm:
         )
         assert term.ends_on == date(2029, 2, 28)  # DOMAIN 3.1: at most 5 years
         assert term.members.count() == 7
-        assert ModelLogEntry.objects.filter(action="committees.committee.form").count() == 1
+        assert (
+            ModelLogEntry.objects.filter(action="committees.committee.register_existing").count()
+            == 1
+        )
 
     @pytest.mark.parametrize("size", [4, 6, 13, 3, 1])
     def test_owners_committee_size_refused(self, tree, size):
@@ -227,11 +233,11 @@ class TestTermEvents:
         actor = street_officer(tree)
         with refused(svc.MSG_NO_NEXT_TERM):
             svc.term_hand_over(term=first, on=date(2029, 3, 5), actor=actor)
-        second = svc.term_create_next(
-            committee=committee,
-            elected_on=date(2029, 2, 20),
+        second = elect_next_term(
+            committee,
+            member_specs(committee.compound, 7),
+            held_on=date(2029, 2, 20),
             starts_on=date(2029, 3, 1),
-            members=member_specs(committee.compound, 7),
             actor=actor,
         )
         assert second.number == 2
