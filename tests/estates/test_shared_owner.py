@@ -214,6 +214,23 @@ class TestNoExistenceOracle:
         assert "已存在" not in html
 
     @admin
+    def test_known_number_under_another_name_is_refused_without_details(self, client, tree, kaihua):
+        """A person is one record: the same number under another name is refused, and the
+        answer names neither the registered name nor where the person holds units."""
+        theirs = Owner.objects.filter(ownerships__compound=tree.compounds[2]).first()
+        unit = first_unit(tree.compounds[1])
+        client.force_login(kaihua)
+        html = page(
+            client,
+            url("owner", "add"),
+            {"kind": "person", "name": "冒名者", "id_number": theirs.id_number, "unit": unit.pk},
+        )
+        assert str(services.MSG_IDENTITY_MISMATCH) in html
+        assert theirs.name not in html and tree.compounds[2].name not in html
+        assert not Ownership.objects.filter(unit=unit, owner=theirs).exists()
+        assert not Owner.objects.filter(name="冒名者").exists()
+
+    @admin
     def test_ownership_form_answers_alike(self, client, tree, kaihua):
         theirs = Owner.objects.filter(ownerships__compound=tree.compounds[2]).first()
         unit = first_unit(tree.compounds[1])
