@@ -219,3 +219,14 @@ def test_admin_answer_date_is_the_servers(client, v):
     )
     review.refresh_from_db()
     assert (review.status, review.answered_on) == (ReviewStatus.PASSED, timezone.localdate())
+
+
+def test_admin_start_shows_what_is_missing(client, v):
+    ReviewCheck.objects.filter(department_kind=DepartmentKind.HOUSING).update(is_active=True)
+    client.force_login(v.street_staff)
+    response = client.post(
+        reverse("committees_reviews:action", args=[v.election.pk, "start_vetting"]), follow=True
+    )
+    assert str(DepartmentKind.HOUSING.label) in response.content.decode()
+    v.election.refresh_from_db()
+    assert v.election.status == ElectionStatus.NOMINATING
