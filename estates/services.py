@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -221,6 +222,7 @@ def owner_update(*, owner: Owner, actor, **changes) -> Owner:
         return owner
     owner_identity_check(owner=owner, actor=actor, fields=changed)
     for name, value in changed.items():
+        ProhibitNullCharactersValidator()(value)  # PostgreSQL refuses NUL in text
         setattr(owner, name, value)
     owner.full_clean()
     owner.save(update_fields=[*changed, "updated_at"])

@@ -166,6 +166,22 @@ class TestIdentityChanges:
         )
         assert bad.status_code == 400
 
+    def test_api_refuses_bad_values_without_a_server_error(self, client, tree, kaihua):
+        owner = Owner.objects.filter(ownerships__compound=tree.compounds[0]).first()
+        client.force_login(kaihua)
+        client.raise_request_exception = False
+        for payload in (
+            {"name": "王\x00某"},
+            {"name": ""},
+            {"kind": "alien"},
+            {"name": "长" * 200},
+        ):
+            response = client.patch(
+                f"/api/registry/owners/{owner.pk}/", payload, content_type="application/json"
+            )
+            assert response.status_code == 400, (payload, response.status_code)
+        assert Owner.objects.get(pk=owner.pk).name == owner.name
+
     def test_api_change_needs_change_permission(self, client, tree, shared):
         client.force_login(officer("community_staff", tree.communities[0]))
         response = client.patch(
