@@ -33,6 +33,7 @@ from .models.bodies import (
     Committee,
     CommitteeMember,
     PartyBranch,
+    RuleProfile,
     Seal,
     Term,
 )
@@ -501,6 +502,26 @@ class CalendarDayForm(ScopedForm):
         if not first <= day.year <= last:
             raise ValidationError(MSG_CALENDAR_YEAR, params={"first": first, "last": last})
         return day
+
+
+class RuleProfileForm(ScopedForm):
+    """A region's local rules (DOMAIN L rules; 3.1, 3.8, 7.2, 8.2)."""
+
+    scoped_fields = {"region": MANAGE}
+
+    class Meta:
+        model = RuleProfile
+        fields = [
+            "region",
+            "small_committee_allowed",
+            "small_committee_max_households",
+            "term_change_lead_months",
+            "management_min_size",
+            "management_owner_share_required",
+            "management_owner_share",
+            "management_community_chair",
+            "party_share_target",
+        ]
 
 
 class ArchiveEditForm(ScopedForm):

@@ -43,6 +43,7 @@ from .models.bodies import (
     Committee,
     CommitteeMember,
     PartyBranch,
+    RuleProfile,
     Seal,
     Term,
 )
@@ -319,6 +320,27 @@ class CalendarDayViewSet(AppModelViewSet):
     list_per_page = 100
 
 
+class RuleProfileViewSet(AppModelViewSet):
+    """地方规则: the local variants a region sets for itself and everything under it
+    (Hangzhou's 3-member committees, Shenzhen's 6-month lead, Beijing's 物委会 rules);
+    platform administrators edit them, street staff read those in their street."""
+
+    model = RuleProfile
+    icon = "cogs"
+    menu_order = 950
+    form_class = forms.RuleProfileForm
+    inspect_view_enabled = False
+    list_display = [
+        Column("region", label=_("适用区域"), sort_key="region_path"),
+        "term_change_lead_months",
+        "management_min_size",
+        BooleanColumn("management_owner_share_required", label=_("检查物委会业主比例")),
+        BooleanColumn("management_community_chair", label=_("物委会主任由居委会代表担任")),
+    ]
+    list_select_related = ("region",)
+    ordering = ["region_path"]
+
+
 class AlarmIndexView(AdminPageMixin, TemplateView):
     """预警: the alarms of the officer's jurisdiction, filterable by kind."""
 
@@ -384,6 +406,7 @@ class CommitteeViewSetGroup(ModelViewSetGroup):
         SealViewSet(),
         ArchiveRecordViewSet(),
         CalendarDayViewSet(),
+        RuleProfileViewSet(),
     )
 
 

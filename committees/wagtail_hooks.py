@@ -13,6 +13,7 @@ from .models.bodies import (
     Committee,
     CommitteeMember,
     PartyBranch,
+    RuleProfile,
     Seal,
     Term,
 )
@@ -38,6 +39,7 @@ for _model, _policy in (
     # The holiday calendar is national: platform administrators edit it (model
     # permissions), everyone with a grant and the view permission reads it.
     (CalendarDay, JurisdictionPermissionPolicy),
+    (RuleProfile, JurisdictionPermissionPolicy),
 ):
     if policy_registry.get_by_type(_model, fallback=False) is None:
         register_permission_policy(_model, _policy(_model), exact_class=True)

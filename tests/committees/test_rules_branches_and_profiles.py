@@ -181,3 +181,49 @@ class TestBeijingManagementRules:
         _check(compound, members)
         assert rules_for(tree.compounds[2]).management_community_chair
         assert not rules_for(compound).management_community_chair
+
+
+@pytest.mark.urls("tests.estates.admin_urls")
+class TestRuleProfileAdmin:
+    def test_platform_admin_switches_beijing_rules_on_for_a_street(self, client, tree):
+        client.force_login(officer("platform_admin", tree.province))
+        response = client.post(
+            reverse("committees_ruleprofile:add"),
+            {
+                "region": tree.streets[0].pk,
+                "small_committee_max_households": 100,
+                "term_change_lead_months": 3,
+                "management_min_size": 7,
+                "management_owner_share": "0.50",
+                "management_owner_share_required": "on",
+                "management_community_chair": "on",
+                "party_share_target": "0.50",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        rules = rules_for(tree.compounds[0])
+        assert rules.management_community_chair and rules.management_owner_share_required
+        assert not rules_for(tree.compounds[2]).management_community_chair
+        assert client.get(reverse("committees_ruleprofile:index")).status_code == 200
+
+    def test_street_staff_read_but_cannot_change(self, client, tree):
+        profile = RuleProfile.objects.create(region=tree.streets[0], term_change_lead_months=6)
+        other = RuleProfile.objects.create(region=tree.streets[1], term_change_lead_months=6)
+        client.force_login(street_officer(tree))
+        html = client.get(reverse("committees_ruleprofile:index")).content.decode()
+        assert tree.streets[0].name in html and tree.streets[1].name not in html
+        add = client.get(reverse("committees_ruleprofile:add"))
+        edit = client.post(
+            reverse("committees_ruleprofile:edit", args=[profile.pk]),
+            {"region": profile.region_id, "management_community_chair": "on"},
+        )
+        for response in (add, edit):
+            assert response.status_code in (302, 403, 404)
+            assert response.status_code != 302 or response.url == "/admin/"
+        profile.refresh_from_db()
+        assert not profile.management_community_chair
+        assert client.get(reverse("committees_ruleprofile:edit", args=[other.pk])).status_code in (
+            302,
+            403,
+            404,
+        )
