@@ -1,5 +1,8 @@
+import contextlib
+import glob
 import os
 import tempfile
+import time
 
 from .base import *  # noqa: F403
 
@@ -18,6 +21,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.path.join(  # noqa: F405
         _test_db_dir, f"governance-test-{os.getpid()}.sqlite3"
     )
+    # A run that was killed leaves its files behind (memory, on tmpfs): remove those of
+    # processes that no longer exist, untouched for an hour.
+    for _stale in glob.glob(os.path.join(_test_db_dir, "governance-test-*.sqlite3*")):
+        try:
+            if time.time() - os.stat(_stale).st_mtime < 3600:
+                continue
+            os.kill(int(os.path.basename(_stale).split("-")[2].split(".")[0]), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                os.remove(_stale)
+        except (OSError, ValueError):
+            pass
 # One process per test worker: the generation lives in its local cache, so parallel
 # workers cannot drop each other's pages mid-test.
 PORTAL_GENERATION_FILE = None
