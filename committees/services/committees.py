@@ -177,6 +177,17 @@ def validate_management(*, serving: list[MemberSpec], rules: Rules) -> None:
             raise ValidationError(MSG_MANAGEMENT_VICE_CHAIR, code="management_vice_chair")
 
 
+def validate_management_officers(*, term: Term, chair: CommitteeMember | None, vice_chairs) -> None:
+    """DOMAIN 7.2 (Beijing), where the profile asks: a 物委会's chair chosen later is
+    still the 居委会's representative (no owner seat) and its vice-chairs are owners."""
+    if not rules_for(term.compound).management_community_chair:
+        return
+    if chair is not None and chair.owner_id is not None:
+        raise ValidationError(MSG_MANAGEMENT_CHAIR, code="management_chair")
+    if any(m.owner_id is None for m in vice_chairs):
+        raise ValidationError(MSG_MANAGEMENT_VICE_CHAIR, code="management_vice_chair")
+
+
 def validate_members(
     *, compound: Compound, kind: str, set_size: int, members: list[MemberSpec], rules: Rules
 ) -> None:
@@ -535,6 +546,8 @@ def term_record_first_meeting(
     for member in chosen:
         if member.pk not in serving_ids:
             raise ValidationError(MSG_NOT_SERVING, code="not_serving", params={"name": member.name})
+    if term.committee.kind == CommitteeKind.MANAGEMENT:
+        validate_management_officers(term=term, chair=chair, vice_chairs=vice_chairs)
     if chair is not None:
         term.members.filter(position=Position.CHAIR).exclude(pk=chair.pk).update(
             position=Position.MEMBER

@@ -183,6 +183,44 @@ class TestBeijingManagementRules:
         assert not rules_for(compound).management_community_chair
 
 
+def test_beijing_chair_holds_at_the_first_meeting(tree):
+    """DOMAIN 7.2: the first meeting cannot hand a Beijing 物委会's chair to an owner nor
+    make a representative vice-chair; national rules leave the choice open."""
+    RuleProfile.objects.create(region=tree.streets[0], management_community_chair=True)
+    compound, actor = tree.compounds[0], street_officer(tree)
+    owners = _management_members(compound, owners=4, reps=[])
+    reps = [MemberSpec(name="刘居委", position=Position.CHAIR), MemberSpec(name="陈街道")]
+    committee = svc.committee_register_existing(
+        compound=compound,
+        kind=CommitteeKind.MANAGEMENT,
+        set_size=7,
+        elected_on=date(2024, 3, 1),
+        members=[*owners, *reps, MemberSpec(name="杨民警")],
+        reason="系统上线前由街道组建",
+        actor=actor,
+    )
+    term = committee.terms.get()
+    owner_member = term.members.filter(owner__isnull=False).order_by("pk").first()
+    rep_member = term.members.get(name="陈街道")
+    with pytest.raises(ValidationError) as info:
+        svc.term_record_first_meeting(
+            term=term, on=date(2024, 3, 5), chair=owner_member, actor=actor
+        )
+    assert info.value.message == svc.MSG_MANAGEMENT_CHAIR
+    with pytest.raises(ValidationError) as info:
+        svc.term_record_first_meeting(
+            term=term, on=date(2024, 3, 5), vice_chairs=[rep_member], actor=actor
+        )
+    assert info.value.message == svc.MSG_MANAGEMENT_VICE_CHAIR
+    term.refresh_from_db()
+    assert term.first_meeting_on is None
+    svc.term_record_first_meeting(
+        term=term, on=date(2024, 3, 5), vice_chairs=[owner_member], actor=actor
+    )
+    owner_member.refresh_from_db()
+    assert owner_member.position == Position.VICE_CHAIR
+
+
 @pytest.mark.urls("tests.estates.admin_urls")
 class TestRuleProfileAdmin:
     def test_platform_admin_switches_beijing_rules_on_for_a_street(self, client, tree):
