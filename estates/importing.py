@@ -477,7 +477,7 @@ _YEAR_RE = re.compile(r"(\d{4})(?:\.0+)?\s*年?")
 
 
 def _parse_year(text: str) -> int | Any:
-    """A four-digit year in the range the models accept (estates.models.year_range)."""
+    """A four-digit year in the range the models accept (estates.validators.year_range)."""
     match = _YEAR_RE.fullmatch(text)
     if match is None:
         return MSG_YEAR % {"value": _shown(text)}
