@@ -24,8 +24,9 @@ from ..tasks import (
     sheets_expired_delete,
 )
 
-ALLOWED_SUFFIXES = {".csv", ".xlsx"}
-MSG_SUFFIX = _("只接受 .csv 或 .xlsx 文件。")
+# .txt and .tsv: what Excel names "Unicode text" and other tab-separated saves.
+ALLOWED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
+MSG_SUFFIX = _("只接受 .csv、.txt（Unicode 文本）或 .xlsx 文件。")
 MSG_SIZE = _("文件超过 %(limit)s MB 的上限。")
 MSG_NOT_QUEUED = _("导入任务未能提交到后台处理，未导入任何数据，请稍后重新上传。")
 
@@ -42,7 +43,7 @@ def can_import(user) -> bool:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("登记表文件（.csv 或 .xlsx）"))
+    file = forms.FileField(label=_("登记表文件（.csv、.txt 或 .xlsx）"))
     community = forms.ModelChoiceField(
         label=_("社区（表中没有“社区”列时必选）"),
         queryset=Region.objects.none(),

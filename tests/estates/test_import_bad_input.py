@@ -170,6 +170,13 @@ def test_utf16_upload_imports_through_the_admin(client, tree):
     assert Unit.objects.filter(compound__name="翠湖花园小区").count() == 5
 
 
+def test_excel_unicode_text_saved_as_txt_is_accepted_by_the_admin(client, tree):
+    client.force_login(officer(tree.streets[0]))
+    data = b"\xff\xfe" + tsv_text(good_rows()).encode("utf-16-le")
+    upload(client, data, "登记表.txt")
+    assert ImportJob.objects.get().status == ImportJob.Status.DONE
+
+
 def test_broken_utf16_is_refused_with_a_message(tree):
     data = b"\xff\xfe" + tsv_text(good_rows()).encode("utf-16-le") + b"\x00"  # odd length
     with pytest.raises(RegistryFileError) as raised:
