@@ -37,7 +37,7 @@ class Committee(TimeStampedModel):
     )
     kind = models.CharField(_("类型"), max_length=12, choices=CommitteeKind.choices)
     set_size = models.PositiveSmallIntegerField(
-        _("委员设定人数"), help_text=_("业委会为5至11人的单数（DOMAIN 3.1）。")
+        _("委员设定人数"), help_text=_("业委会为5至11人的单数。")
     )
     formed_on = models.DateField(_("成立日期"))
     is_active = models.BooleanField(_("在任"), default=True)
@@ -115,7 +115,7 @@ class CommitteeMember(TimeStampedModel):
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=12, choices=Position.choices)
     reserve_order = models.PositiveSmallIntegerField(
-        _("候补顺序"), null=True, blank=True, help_text=_("按得票顺序递补（DOMAIN 3.7）。")
+        _("候补顺序"), null=True, blank=True, help_text=_("按得票顺序递补。")
     )
     started_on = models.DateField(_("任职日期"))
     left_on = models.DateField(_("离任日期"), null=True, blank=True)
@@ -126,7 +126,7 @@ class CommitteeMember(TimeStampedModel):
         _("交接完成日期"),
         null=True,
         blank=True,
-        help_text=_("离任委员3日内移交档案和印章（DOMAIN 4.4）。"),
+        help_text=_("离任委员3日内移交档案和印章。"),
     )
     party_status = models.CharField(
         _("政治面貌"), max_length=12, choices=PartyStatus.choices, default=PartyStatus.NONE
@@ -312,13 +312,13 @@ class RuleProfile(RegionPathMixin, models.Model):
     small_committee_allowed = models.BooleanField(
         _("允许3人业委会"),
         default=False,
-        help_text=_("杭州：100户以下小区可设3人业委会（DOMAIN 3.1）。"),
+        help_text=_("杭州：100户以下小区可设3人业委会。"),
     )
     small_committee_max_households = models.PositiveIntegerField(
         _("3人业委会户数上限"), default=100
     )
     management_min_size = models.PositiveSmallIntegerField(
-        _("物委会最少人数"), default=7, help_text=_("北京7人，广州9人（DOMAIN 7.2、7.3）。")
+        _("物委会最少人数"), default=7, help_text=_("北京7人，广州9人。")
     )
     management_owner_share = models.DecimalField(
         _("物委会业主代表最低比例"),
@@ -333,10 +333,10 @@ class RuleProfile(RegionPathMixin, models.Model):
         decimal_places=2,
         default=Decimal("0.50"),
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text=_("政策目标，不足时仅预警（DOMAIN 8.2）。"),
+        help_text=_("政策目标，不足时仅预警。"),
     )
     term_change_lead_months = models.PositiveSmallIntegerField(
-        _("换届提前启动月数"), default=3, help_text=_("全国3个月，深圳6个月（DOMAIN 3.8）。")
+        _("换届提前启动月数"), default=3, help_text=_("全国3个月，深圳6个月。")
     )
     # DOMAIN 7.2 (Beijing): off by default, the national rules set neither.
     management_owner_share_required = models.BooleanField(

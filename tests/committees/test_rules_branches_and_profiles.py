@@ -265,3 +265,13 @@ class TestRuleProfileAdmin:
             403,
             404,
         )
+
+
+def test_committee_forms_speak_plain_chinese():
+    """Help texts and refusals shown on the committee screens carry no rule numbers."""
+    from committees.models.bodies import Committee, CommitteeMember
+
+    texts = [str(svc.MSG_NO_RESERVE)]
+    for model in (Committee, CommitteeMember, RuleProfile, PartyBranch):
+        texts += [str(f.help_text) for f in model._meta.get_fields() if getattr(f, "help_text", "")]
+    assert texts and not [t for t in texts if "DOMAIN" in t]
