@@ -39,7 +39,7 @@ MSG_NO_CANDIDATES = _("尚无候选人，不能进入资格联审。")
 MSG_FLAG_ONLY = _("“%(category)s”只能提示关注，不能作为不通过的理由。")
 MSG_NOT_OWN_CHECK = _("“%(department)s”只能以本部门负责的审查事项作为原因类别：%(allowed)s。")
 MSG_CHECKS_UNANSWERED = _("以下联审事项尚无部门审查意见，暂不能作出联审结论：%(missing)s。")
-MSG_NO_REVIEW_PLAN = _("该选举没有登记联审事项，不能作出联审结论。")
+MSG_NO_REVIEW_PLAN = _("该选举没有登记联审事项，不能进行资格联审。")
 
 # Checks whose finding may only flag a candidate, never fail them, wherever they are
 # configured (DOMAIN 9 "flag only", E12); a ReviewCheck marked flag_only adds its own.
@@ -164,9 +164,14 @@ def _guard_conclude_failed(candidate, actor) -> None:
         raise ValidationError(MSG_VERDICT_MISMATCH, code="verdict_mismatch")
 
 
-def _guard_has_candidates(election, actor) -> None:
+def _guard_start_vetting(election, actor) -> None:
+    """Candidates to vet, and the checks they are vetted on (DOMAIN §9: the review
+    cannot be skipped); services.reviews.vetting_start records the checks and sends the
+    reviews."""
     if not election.candidates.exclude(status=CandidateStatus.WITHDRAWN).exists():
         raise ValidationError(MSG_NO_CANDIDATES, code="no_candidates")
+    if not election.review_categories:
+        raise ValidationError(MSG_NO_REVIEW_PLAN, code="no_review_plan")
 
 
 def _guard_all_concluded(election, actor) -> None:
@@ -196,7 +201,7 @@ ELECTION_WORKFLOW = Workflow(
             E.VETTING,
             _("提交资格联审"),
             MANAGE_ELECTION,
-            guard=_guard_has_candidates,
+            guard=_guard_start_vetting,
         ),
         Transition(
             "publish",

@@ -23,7 +23,13 @@ from committees.models import CandidateReview, ReviewCheck
 from committees.review_api import RecordIn
 from committees.services import elections as svc
 from committees.services.reviews import MSG_NO_CHECKS, MSG_NO_DEPARTMENT, review_record
-from committees.workflows import MSG_CHECKS_UNANSWERED, MSG_FLAG_ONLY, MSG_NOT_OWN_CHECK
+from committees.workflows import (
+    ELECTION_WORKFLOW,
+    MSG_CHECKS_UNANSWERED,
+    MSG_FLAG_ONLY,
+    MSG_NO_REVIEW_PLAN,
+    MSG_NOT_OWN_CHECK,
+)
 from estates.choices import DepartmentKind
 from tests.committees.review_setup import build_vetting
 from tests.committees.test_elections_services import _reviewer, answer_all
@@ -75,6 +81,15 @@ def test_check_without_department_refuses_and_names_it(v):
     assert str(DepartmentKind.DISCIPLINE.label) in text
     assert str(FindingCategory.DISCIPLINE.label) in text
     assert str(DepartmentKind.POLICE.label) not in text
+    assert_nothing_started(v, entries)
+
+
+def test_the_transition_alone_cannot_start_vetting(v):
+    """Firing the workflow verb without the service (no checks recorded) is refused."""
+    entries = ModelLogEntry.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        ELECTION_WORKFLOW.fire(v.election, "start_vetting", actor=v.street_staff)
+    assert refused.value.error_list[0].message == MSG_NO_REVIEW_PLAN
     assert_nothing_started(v, entries)
 
 

@@ -111,6 +111,9 @@ def fire_kwargs(workflow, verb: str) -> dict:
     kwargs = {"reason": REASON}
     if workflow is REVIEW_WORKFLOW and verb in ("fail", "flag"):
         kwargs["changes"] = {"category": FindingCategory.CRIMINAL}
+    if workflow is ELECTION_WORKFLOW and verb == "start_vetting":
+        # The checks vetting is done on (services.reviews.vetting_start records them).
+        kwargs["changes"] = {"review_categories": [FindingCategory.CRIMINAL]}
     return kwargs
 
 
