@@ -7,12 +7,14 @@ within the cool-off, logins from it are refused until the cool-off has passed.
 
 from __future__ import annotations
 
+import json
 import math
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 LOCKOUT_TEMPLATE = "security/lockout.html"
 
@@ -63,3 +65,51 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     if minutes:
         response["Retry-After"] = str(minutes * 60)
     return response
+
+
+MSG_NUL_CHARACTER = gettext_lazy("请求中含有空字符，无法处理。")
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _json_has_nul(body: bytes) -> bool:
+    if b"\\u0000" not in body:  # the only way JSON text can carry a NUL
+        return False
+    try:
+        return _has_nul(json.loads(body))
+    except ValueError:
+        return False  # not JSON after all: the view answers that
+
+
+class RejectNulCharactersMiddleware:
+    """400 for a NUL character in the path, the query string or a JSON body.
+
+    PostgreSQL cannot store or compare text containing NUL, so such a value would end in
+    a server error wherever it reaches a query (search boxes, filters, API fields). Django's
+    form fields refuse it already; this covers everything else, before any view runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            "\x00" in request.path
+            or "%00" in request.META.get("QUERY_STRING", "")
+            or (request.content_type == "application/json" and _json_has_nul(request.body))
+        ):
+            message = str(MSG_NUL_CHARACTER)
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # Wagtail's site for the host from a per-process table, not a query per request.
     "cms.sites.SiteMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL character in the path, query or JSON body is refused (PostgreSQL cannot hold it).
+    "common.security.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
