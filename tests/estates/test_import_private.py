@@ -134,3 +134,24 @@ def test_sheets_past_retention_go_when_the_upload_page_opens(client, tree, stora
     ImportJob.objects.update(finished_at=timezone.now() - timedelta(days=1, minutes=1))
     client.get(reverse("estates_registry_import"))
     assert not path.exists() and not ImportJob.objects.get().file
+
+
+def test_upgrade_run_again_leaves_no_public_copy(storage_dirs):
+    """A file the interrupted first run already moved is the same file: its public copy
+    goes too. A different file under the same name stops the upgrade, both kept."""
+    migration = importlib.import_module("estates.migrations.0003_private_uploads")
+    media, private = Path(storage_dirs.MEDIA_ROOT), Path(storage_dirs.PRIVATE_ROOT)
+    same, differs = "documents/roll.pdf", "registry-imports/2026/11/登记表.csv"
+    for root in (media, private):
+        (root / same).parent.mkdir(parents=True, exist_ok=True)
+        (root / same).write_bytes(b"roll")
+    migration.move_private_files(None, None)
+    assert not (media / same).exists()
+    assert (private / same).read_bytes() == b"roll"
+    for root, content in ((media, b"old sheet"), (private, b"new sheet")):
+        (root / differs).parent.mkdir(parents=True, exist_ok=True)
+        (root / differs).write_bytes(content)
+    with pytest.raises(RuntimeError, match="differ"):
+        migration.move_private_files(None, None)
+    assert (media / differs).read_bytes() == b"old sheet"
+    assert (private / differs).read_bytes() == b"new sheet"
