@@ -791,6 +791,9 @@ def party_branch_create(
     return branch
 
 
+UNCHANGED: Any = object()  # an argument not given to an update service
+
+
 def _check_branch_size(member_count: int) -> None:
     """DOMAIN 8.1: at most 50 members per branch, on creation and on every edit."""
     if member_count < 0:
@@ -804,19 +807,16 @@ def party_branch_update(
     *,
     branch: PartyBranch,
     actor,
-    name: str | None = None,
-    secretary: str | None = None,
-    member_count: int | None = None,
-    dissolved_on: date | None = None,
+    name: Any = UNCHANGED,
+    secretary: Any = UNCHANGED,
+    member_count: Any = UNCHANGED,
+    dissolved_on: Any = UNCHANGED,
 ) -> PartyBranch:
-    """Edit a branch's name, secretary, size or dissolution; the 50-member limit holds
-    (DOMAIN 8.1). Unchanged values are left alone; a change is audited."""
+    """Edit a branch's name, secretary, size or dissolution (``None`` reopens it); the
+    50-member limit holds (DOMAIN 8.1). Arguments not given stay as they are; a change
+    is audited."""
     branch = PartyBranch.objects.select_for_update().get(pk=branch.pk)
     _authorise(actor, "committees.change_partybranch", branch.compound)
-    if member_count is not None:
-        _check_branch_size(member_count)
-    if dissolved_on is not None and dissolved_on < branch.founded_on:
-        raise ValidationError(MSG_BRANCH_DISSOLVED_EARLY, code="branch_dissolved_early")
     wanted = {
         "name": name,
         "secretary": secretary,
@@ -826,8 +826,12 @@ def party_branch_update(
     changed = {
         field: value
         for field, value in wanted.items()
-        if (value is not None or field == "dissolved_on") and getattr(branch, field) != value
+        if value is not UNCHANGED and getattr(branch, field) != value
     }
+    if "member_count" in changed:
+        _check_branch_size(changed["member_count"])
+    if changed.get("dissolved_on") and changed["dissolved_on"] < branch.founded_on:
+        raise ValidationError(MSG_BRANCH_DISSOLVED_EARLY, code="branch_dissolved_early")
     if not changed:
         return branch
     for field, value in changed.items():

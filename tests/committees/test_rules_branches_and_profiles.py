@@ -83,10 +83,12 @@ class TestBranchLimit:
         assert info.value.message == svc.MSG_BRANCH_SIZE
         branch.refresh_from_db()
         assert branch.member_count == 3 and ModelLogEntry.objects.count() == before
+        svc.party_branch_update(branch=branch, dissolved_on=date(2024, 9, 1), actor=actor)
         svc.party_branch_update(branch=branch, member_count=50, secretary="王建国", actor=actor)
         branch.refresh_from_db()
         assert (branch.member_count, branch.secretary) == (50, "王建国")
-        assert ModelLogEntry.objects.filter(action="committees.partybranch.update").count() == 1
+        assert branch.dissolved_on == date(2024, 9, 1)  # not given, so kept
+        assert ModelLogEntry.objects.filter(action="committees.partybranch.update").count() == 2
 
     def test_database_refuses_more_than_fifty(self, tree):
         committee = form_committee(tree, formal=3)
