@@ -35,7 +35,7 @@ def first_unit(compound) -> Unit:
 @pytest.fixture
 def shared(tree) -> Owner:
     owner = services.owner_create(
-        name="李两地", id_number=valid_id_number(901), phone="13987650001"
+        name="李两地", id_number=valid_id_number(901, birth="19770707"), phone="13987650001"
     )
     for compound in (tree.compounds[0], tree.compounds[2]):
         services.ownership_add(owner=owner, unit=first_unit(compound))
@@ -129,7 +129,9 @@ class TestIdentityChanges:
 
     def test_service_refuses(self, shared, kaihua):
         with pytest.raises(PermissionDenied) as refused:
-            services.owner_update(owner=shared, actor=kaihua, id_number=valid_id_number(902))
+            services.owner_update(
+                owner=shared, actor=kaihua, id_number=valid_id_number(902, birth="19770707")
+            )
         assert str(refused.value) == ELSEWHERE
         assert Owner.objects.get(pk=shared.pk).id_number == shared.id_number
 
@@ -203,7 +205,7 @@ class TestNoExistenceOracle:
 
     def test_owner_form_registers_known_and_unknown_alike(self, client, tree, kaihua):
         theirs = Owner.objects.filter(ownerships__compound=tree.compounds[2]).first()
-        fresh_number = valid_id_number(903)
+        fresh_number = valid_id_number(903, birth="19770707")
         client.force_login(kaihua)
         units = list(Unit.objects.filter(compound=tree.compounds[1]).order_by("pk")[:2])
         known = self.post_owner(client, units[0], theirs.id_number, theirs.name)
@@ -252,7 +254,7 @@ class TestNoExistenceOracle:
         unit = first_unit(tree.compounds[1])
         client.force_login(kaihua)
         answers = []
-        for number in (theirs.id_number, valid_id_number(904)):
+        for number in (theirs.id_number, valid_id_number(904, birth="19770707")):
             html = page(
                 client,
                 url("ownership", "add"),
@@ -267,7 +269,7 @@ class TestNoExistenceOracle:
     def test_committee_member_list_answers_alike(self, tree):
         theirs = Owner.objects.filter(ownerships__compound=tree.compounds[2]).first()
         answers = []
-        for number in (theirs.id_number, valid_id_number(905)):
+        for number in (theirs.id_number, valid_id_number(905, birth="19770707")):
             with pytest.raises(ValidationError) as refused:
                 parse_members(f"王某 {number} 主任 群众", compound=tree.compounds[0])
             answers.append(refused.value.messages)
