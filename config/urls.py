@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import bench_bare, language_switch
+from common.files import document_serve
 from common.history import stock_report_overrides
 from common.images import account_overrides
 from config.api import api
@@ -15,6 +16,8 @@ urlpatterns = [
     # Before the admin: its account page with an avatar form that keeps the pixel limit.
     *account_overrides("admin/"),
     path("admin/", include(wagtailadmin_urls)),
+    # Before Wagtail's: private papers are served marked for their reader only.
+    re_path(r"^documents/(\d+)/(.*)$", document_serve, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -262,3 +262,15 @@ def test_document_edit_page_opens_for_its_uploader_only_in_jurisdiction(client, 
     client.force_login(world["wolong"])
     page = client.get(edit)
     assert page.status_code != 200 and "阳光花园业主名册" not in page.content.decode()
+
+
+def test_a_served_paper_is_never_kept_by_a_shared_cache(client, world):
+    """A proxy or CDN between reader and server must not keep a paper and hand it to the
+    next visitor: the answer says it is for this reader only, and varies by the session."""
+    client.force_login(world["kaihua"])
+    response = fetch(client, world["roll"])
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert "private" in directives
+    assert "public" not in directives
+    assert "Cookie" in response["Vary"]
