@@ -220,7 +220,9 @@ def alarms_for(user, today: date, *, kinds: set[str] | None = None) -> list[Alar
     def add(kind, term_or_committee, due_on, message, **params):
         committee = getattr(term_or_committee, "committee", term_or_committee)
         overdue = (today - due_on).days if due_on else 0
-        entered = calendar.covers(due_on) if due_on else True
+        # Deadlines in days move off rest days (DOMAIN 1.10); the term-ending date is
+        # counted in months and does not depend on the holiday calendar.
+        entered = kind == AlarmKind.TERM_ENDING or not due_on or calendar.covers(due_on)
         alarms.append(
             Alarm(
                 kind,

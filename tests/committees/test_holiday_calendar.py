@@ -173,3 +173,13 @@ class TestCalendarAdmin:
         html = client.get(reverse("committees_alarms:index")).content.decode()
         assert "calendar-warning" not in html and "待核对" not in html
         assert "alarm-calendar_missing" not in html
+
+
+def test_term_ending_date_is_not_flagged(tree):
+    """The 换届 start date is counted in months, not moved by holidays: no warning."""
+    form_committee(tree, elected_on=date(2026, 3, 1))  # ends 2031-02-28, start by 2030-11-28
+    street = street_officer(tree)
+    ending = next(a for a in alarms_for(street, date(2030, 12, 1)) if a.kind == K.TERM_ENDING)
+    assert ending.calendar_entered and not ending.calendar_warning
+    filing = next(a for a in alarms_for(street, date(2030, 12, 1)) if a.kind == K.FILING_OVERDUE)
+    assert filing.calendar_entered  # due in 2026, which is entered
