@@ -84,15 +84,20 @@ class CommitteeOut(Schema):
 
 
 class AlarmOut(Schema):
+    """The compound and committee fields are empty for the platform-wide alarm about the
+    holiday calendar; ``calendar_entered`` is false when ``due_on`` falls in a year whose
+    holidays have not been entered (the date may then move)."""
+
     kind: str
     kind_label: str
-    compound_id: int
-    compound: str
-    community: str
-    committee_id: int
+    compound_id: int | None
+    compound: str | None
+    community: str | None
+    committee_id: int | None
     due_on: date | None
     days_overdue: int
     message: str
+    calendar_entered: bool = True
 
 
 def _require(request: HttpRequest) -> None:
@@ -122,13 +127,14 @@ def committee_alarms(request: HttpRequest, kind: str | None = None):
         {
             "kind": a.kind,
             "kind_label": a.kind_label,
-            "compound_id": a.compound.pk,
-            "compound": a.compound.name,
-            "community": a.compound.region.name,
-            "committee_id": a.committee.pk,
+            "compound_id": a.compound.pk if a.compound else None,
+            "compound": a.compound.name if a.compound else None,
+            "community": a.compound.region.name if a.compound else None,
+            "committee_id": a.committee.pk if a.committee else None,
             "due_on": a.due_on,
             "days_overdue": a.days_overdue,
             "message": a.message,
+            "calendar_entered": a.calendar_entered,
         }
         for a in alarms_for(request.user, timezone.localdate(), kinds=kinds)
     ]

@@ -183,3 +183,21 @@ def test_term_ending_date_is_not_flagged(tree):
     assert ending.calendar_entered and not ending.calendar_warning
     filing = next(a for a in alarms_for(street, date(2030, 12, 1)) if a.kind == K.FILING_OVERDUE)
     assert filing.calendar_entered  # due in 2026, which is entered
+
+
+def test_api_lists_the_calendar_alarm(tree, monkeypatch):
+    """The alarms API answers for platform administrators from December 1st too, with the
+    platform-wide calendar alarm and the flag on deadlines in a year without calendar."""
+    from ninja.testing import TestClient
+
+    from committees.api import router
+
+    form_committee(tree, elected_on=date(2026, 12, 10))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2027, 2, 1))
+    response = TestClient(router).get("/alarms/", user=officer("platform_admin", tree.province))
+    assert response.status_code == 200
+    alarms = response.json()
+    calendar = [a for a in alarms if a["kind"] == K.CALENDAR_MISSING]
+    assert calendar and calendar[0]["compound_id"] is None and "2027" in calendar[0]["message"]
+    filing = next(a for a in alarms if a["kind"] == K.FILING_OVERDUE)
+    assert filing["calendar_entered"] is False and filing["compound_id"]
