@@ -40,3 +40,43 @@ class NeutralisedCsvExportMixin:
 
     def get_heading(self, queryset, field):
         return neutralise_cell(super().get_heading(queryset, field))
+
+
+def _neutralised(view_class):
+    """A subclass of a Wagtail report view whose CSV export is neutralised."""
+    return type(
+        view_class.__name__,
+        (NeutralisedCsvExportMixin, view_class),
+        {"__module__": __name__, "__doc__": f"{view_class.__doc__ or ''} (CSV neutralised)"},
+    )
+
+
+def stock_report_export_overrides(admin_prefix: str = "admin/") -> list:
+    """URL patterns to place before Wagtail's admin URLs: its page reports (aging pages,
+    locked pages, workflows, workflow tasks), whose exports carry page titles and the
+    names users give themselves, with the CSV export neutralised. Same views, same
+    permission checks, same URL names for links (the admin's own patterns stay behind).
+    The site history report has its own scoped view (common.history)."""
+    from django.urls import path
+    from wagtail.admin.auth import require_admin_access
+    from wagtail.admin.views.reports.aging_pages import AgingPagesView
+    from wagtail.admin.views.reports.locked_pages import LockedPagesView
+    from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
+
+    reports = {
+        "locked": LockedPagesView,
+        "workflow": WorkflowView,
+        "workflow_tasks": WorkflowTasksView,
+        "aging-pages": AgingPagesView,
+    }
+    patterns = []
+    for segment, view_class in reports.items():
+        view = _neutralised(view_class)
+        patterns += [
+            path(f"{admin_prefix}reports/{segment}/", require_admin_access(view.as_view())),
+            path(
+                f"{admin_prefix}reports/{segment}/results/",
+                require_admin_access(view.as_view(results_only=True)),
+            ),
+        ]
+    return patterns

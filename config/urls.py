@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import bench_bare, language_switch
+from common.exports import stock_report_export_overrides
 from common.files import document_serve
 from common.history import stock_report_overrides
 from common.images import account_overrides
@@ -15,6 +16,8 @@ urlpatterns = [
     *stock_report_overrides("admin/"),
     # Before the admin: its account page with an avatar form that keeps the pixel limit.
     *account_overrides("admin/"),
+    # Before the admin: its page reports with CSV cells a spreadsheet cannot run.
+    *stock_report_export_overrides("admin/"),
     path("admin/", include(wagtailadmin_urls)),
     # Before Wagtail's: private papers are served marked for their reader only.
     re_path(r"^documents/(\d+)/(.*)$", document_serve, name="wagtaildocs_serve"),

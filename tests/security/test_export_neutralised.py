@@ -14,7 +14,7 @@ import pytest
 from common.admin_mixins import ScopedIndexView
 from common.exports import neutralise_cell
 from estates.models import Compound, Unit
-from tests.factories import make_compound
+from tests.factories import make_compound, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,56 @@ def test_numbers_keep_their_sign(tree):
     view = ScopedIndexView(model=Unit, list_export=["room", "exclusive_area"])
     _header, row = export_rows(view, Unit.objects.filter(pk=unit.pk))
     assert row == ["'-101", str(unit.exclusive_area)]
+
+
+# ------------------------------------------------- Wagtail's page reports
+
+
+@pytest.fixture
+def formula_page(db):
+    """A live page whose title and last publisher's name a spreadsheet would run."""
+    from wagtail.models import Page
+
+    publisher = make_user("formula_editor", is_superuser=True, first_name="=2+3", last_name="@x")
+    page = Page.objects.filter(depth=2).first().specific
+    page.title = FORMULA
+    page.save_revision(user=publisher).publish(user=publisher)
+    page.refresh_from_db()
+    return page, publisher
+
+
+def report_csv(client, url: str) -> str:
+    response = client.get(url, {"export": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode()
+
+
+def test_aging_pages_report_csv_is_neutralised(client, formula_page):
+    _page, publisher = formula_page
+    client.force_login(publisher)
+    text = report_csv(client, "/admin/reports/aging-pages/")
+    cells = {cell for row in csv.reader(io.StringIO(text)) for cell in row}
+    assert "'" + FORMULA in cells
+    assert FORMULA not in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_locked_pages_report_csv_is_neutralised(client, formula_page):
+    page, publisher = formula_page
+    page.locked = True
+    page.locked_by = publisher
+    page.locked_at = page.last_published_at
+    page.save()
+    client.force_login(publisher)
+    text = report_csv(client, "/admin/reports/locked/")
+    cells = {cell for row in csv.reader(io.StringIO(text)) for cell in row}
+    assert "'" + FORMULA in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_report_permissions_are_unchanged(client, formula_page):
+    """The neutralised reports are Wagtail's own views: without page permissions, no report."""
+    user = make_user("no_pages", is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/reports/aging-pages/", {"export": "csv"}).status_code in (302, 403)
