@@ -20,6 +20,7 @@ its papers are read only by holders of that model's view permission in its juris
 
 from __future__ import annotations
 
+import os
 import posixpath
 from functools import cache
 
@@ -29,7 +30,6 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.functional import cached_property
 from wagtail.documents import get_document_model
 
 from .jurisdiction import VIEW, jurisdiction_of, scope_queryset
@@ -46,17 +46,20 @@ def private_storage() -> FileSystemStorage:
 
 class PrivateStorage(FileSystemStorage):
     """Files with no public URL, under ``PRIVATE_ROOT`` unless given a location: read them
-    through a view that checks their record."""
+    through a view that checks their record. ``PRIVATE_ROOT`` is read at each use, so a
+    changed setting (tests) takes effect at once."""
 
-    @cached_property
+    def __init__(self, location=None, **kwargs):
+        super().__init__(location=location, **kwargs)
+        self.given_location = location
+
+    @property
     def base_location(self):
-        return self._value_or_setting(self._location, settings.PRIVATE_ROOT)
+        return settings.PRIVATE_ROOT if self.given_location is None else self.given_location
 
-    def _clear_cached_properties(self, setting, **kwargs):
-        super()._clear_cached_properties(setting, **kwargs)
-        if setting == "PRIVATE_ROOT":
-            self.__dict__.pop("base_location", None)
-            self.__dict__.pop("location", None)
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
     def url(self, name):
         # ClearableFileInput asks every file for a URL; there is none to give.
@@ -79,11 +82,11 @@ class MediaStorage(FileSystemStorage):
 
     def _open(self, name, mode="rb"):
         private = self._private(name)
-        return private._open(name, mode) if private else super()._open(name, mode)
+        return private.open(name, mode) if private else super()._open(name, mode)
 
     def _save(self, name, content):
         private = self._private(name)
-        return private._save(name, content) if private else super()._save(name, content)
+        return private.save(name, content) if private else super()._save(name, content)
 
     def delete(self, name):
         private = self._private(name)
