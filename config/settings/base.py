@@ -215,11 +215,12 @@ LOGIN_URL = "wagtailadmin_login"
 
 # Failed logins (admin form and the API's basic auth) are counted per account and per
 # address (django-axes); either reaching the limit within the cool-off locks it for the
-# cool-off. A success resets the count.
+# cool-off. A success does not reset the count: axes would clear the whole address's
+# failures, so anyone with an account could keep guessing others' passwords.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin: the attempts are in the database
 AXES_LOCKOUT_CALLABLE = "common.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "common.security.client_ip"

@@ -95,15 +95,17 @@ def test_lock_ends_after_the_cool_off(client):
     assert signed_in(client)
 
 
-def test_success_resets_the_count(client):
-    user = make_user()
+def test_signing_in_to_ones_own_account_does_not_clear_the_address(client):
+    """Someone with an account cannot keep guessing another's password by signing in to
+    their own between guesses."""
+    make_user("victim")
+    own = make_user("insider")
     for _ in range(LIMIT - 1):
-        login(client, user.username, "wrong")
-    assert login(client, user.username, PASSWORD).status_code == 302
-    client.logout()
-    for _ in range(LIMIT - 1):
-        login(client, user.username, "wrong")
-    assert login(client, user.username, PASSWORD).status_code == 302
+        login(client, "victim", "guess", ip="10.0.0.9")
+        assert login(client, own.username, PASSWORD, ip="10.0.0.9").status_code == 302
+        client.logout()
+    assert login(client, "victim", "guess", ip="10.0.0.9").status_code == 429
+    assert login(client, "victim", PASSWORD, ip="10.0.0.10").status_code == 429
 
 
 def test_api_basic_auth_failures_are_counted_and_locked(client, tree):
