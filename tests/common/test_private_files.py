@@ -180,7 +180,8 @@ def test_document_lists_show_other_streets_no_titles(client, world):
         client.get("/admin/api/main/documents/"),
     ]
     for page in pages:
-        assert page.status_code in (200, 302)
+        # A listing that answers at all: a redirect would pass the check below unread.
+        assert page.status_code == 200
         shown = text(page)
         assert "李建国提名材料" not in shown and "阳光花园业主名册" not in shown
 
