@@ -259,3 +259,79 @@ def review_record(
         },
         data={"category": category},
     )
+
+
+# ------------------------------------------------------------------ many answers at once
+
+
+@dataclass(frozen=True)
+class ReviewAnswer:
+    """One department answer for :func:`reviews_answer_bulk`."""
+
+    review: CandidateReview
+    status: str
+    category: str = ""
+    answered_on: datetime.date | None = None
+
+
+def reviews_answer_bulk(*, answers: list[ReviewAnswer], actor) -> int:
+    """Many departments' answers at once (a reviewer's batch, the demo seed), with the
+    guarantees of :func:`review_record` for every one: each review is locked, pending,
+    answered by a reviewer of its department with a category of its own checks (a
+    flag-only check never fails), or nothing is written; each review gets its audit
+    entry. Rows are locked, updated and logged a batch at a time
+    (:meth:`common.transitions.Workflow.fire_many`). Returns the number answered."""
+    by_verb: dict[str, list[ReviewAnswer]] = {}
+    for answer in answers:
+        verb = REVIEW_VERBS.get(answer.status)
+        if verb is None:
+            raise ValidationError(MSG_BAD_STATUS, code="bad_status")
+        by_verb.setdefault(verb, []).append(answer)
+    today = timezone.localdate()
+    with transaction.atomic():
+        for verb, group in by_verb.items():
+            of = {a.review.pk: a for a in group}
+
+            def category(review, of=of):
+                answer = of[review.pk]
+                return "" if answer.status == ReviewStatus.PASSED else answer.category
+
+            REVIEW_WORKFLOW.fire_many(
+                [a.review for a in group],
+                verb,
+                actor=actor,
+                changes=lambda review, of=of, category=category: {
+                    "category": category(review),
+                    "answered_on": of[review.pk].answered_on or today,
+                    "reviewer": actor,
+                },
+                data=lambda review, category=category: {"category": category(review)},
+            )
+    return len(answers)
+
+
+@transaction.atomic
+def review_record_automatic(
+    *,
+    candidate: Candidate,
+    category: FindingCategory | str,
+    actor,
+    fails: bool = False,
+    on: datetime.date | None = None,
+) -> CandidateReview:
+    """A finding from our own data (DOMAIN §9, E12: fee arrears flag only) recorded for a
+    candidate under review, as vetting_start records the ones its hooks find."""
+    on = on or timezone.localdate()
+    review = CandidateReview.objects.create(
+        candidate=candidate,
+        compound_id=candidate.compound_id,
+        source=ReviewSource.AUTOMATIC,
+        category=category,
+        due_on=on,
+    )
+    return REVIEW_WORKFLOW.fire(
+        review,
+        "auto_fail" if fails else "auto_flag",
+        actor=actor,
+        changes={"answered_on": on, "reviewer": actor},
+    )
