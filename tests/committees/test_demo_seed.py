@@ -243,3 +243,101 @@ def test_small_seed_is_idempotent_and_has_the_live_elections(capsys):
     }
     call_command("seed_demo", compounds=12)
     assert {model: model.objects.count() for model in BODIES} == counts
+
+
+# ------------------------------------------------------------------ audit history
+
+
+def seed_small_through_services(compounds: int) -> None:
+    """The registry and logins as ``seed_demo --compounds N`` writes them, then 文山州's
+    committees through the services and workflows (committees.demo, audited)."""
+    from committees import demo as committees_demo
+    from estates import demo as estates_demo
+    from estates.services import roles_sync
+
+    plan = estates_demo.wenshan_plan()
+    estates_demo.prefecture_seed(plan, limit=compounds)
+    roles_sync()
+    estates_demo.demo_users_ensure()
+    committees_demo.seed_demo(plans=[plan], audited=True)
+
+
+def logged(model, action: str) -> set[int]:
+    """Ids of the objects of ``model`` with an audit entry for ``action``."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(model)
+    return {
+        int(pk)
+        for pk in ModelLogEntry.objects.filter(
+            content_type=content_type, action=action
+        ).values_list("object_id", flat=True)
+    }
+
+
+def ids(queryset) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+def test_small_seed_through_the_services_leaves_each_objects_audit_history():
+    """Each committee, term, election, candidate, department review and branch has the
+    entries a user's work would write (created, then each transition)."""
+    seed_small_through_services(16)
+    admin = get_user_model().objects.get(username="admin")
+    committees = ids(Committee.objects.all())
+    assert len(committees) == 16
+    formed = logged(Committee, "committees.committee.form")
+    registered = logged(Committee, "committees.committee.register_existing")
+    assert formed | registered == committees and formed and registered
+    # A committee elected before the system shows as registered, with its reason.
+    entry = ModelLogEntry.objects.filter(action="committees.committee.register_existing").first()
+    assert entry.user == admin and entry.data["reason"]
+    # Terms: the 换届 terms were created from their election; meetings and filings logged.
+    later = ids(Term.objects.filter(number__gt=1))
+    assert later and logged(Term, "committees.term.create") == later
+    assert logged(Term, "committees.term.first_meeting") == ids(
+        Term.objects.filter(first_meeting_on__isnull=False)
+    )
+    assert logged(Term, "committees.term.file") == ids(Term.objects.filter(filed_on__isnull=False))
+    assert logged(Term, "committees.term.hand_over") == ids(
+        Term.objects.filter(handed_over_on__isnull=False)
+    )
+    # Elections and candidates: created, then every step of the workflow.
+    elections = ids(Election.objects.all())
+    held = ids(Election.objects.filter(status=ElectionStatus.HELD))
+    assert len(held) == 16 and len(elections) == 18  # and the two live ones
+    assert logged(Election, "wagtail.create") == elections
+    assert logged(Election, "committees.election.open_nominations") == elections
+    assert logged(Election, "committees.election.start_vetting") == elections
+    assert logged(Election, "committees.election.hold") == held
+    candidates = ids(Candidate.objects.all())
+    assert logged(Candidate, "wagtail.create") == candidates
+    assert logged(Candidate, "committees.candidate.submit") == candidates
+    for status, verb in (
+        (CandidateStatus.PASSED, "pass"),
+        (CandidateStatus.FAILED, "fail"),
+        (CandidateStatus.WITHDRAWN, "withdraw"),
+    ):
+        assert logged(Candidate, f"committees.candidate.{verb}") == ids(
+            Candidate.objects.filter(status=status)
+        )
+    # Every answered department review has its answer's entry, by the one who answered.
+    reviews = CandidateReview.objects.filter(source=ReviewSource.DEPARTMENT)
+    for status, verb in (
+        (ReviewStatus.PASSED, "pass"),
+        (ReviewStatus.FAILED, "fail"),
+        (ReviewStatus.FLAGGED, "flag"),
+    ):
+        assert logged(CandidateReview, f"committees.candidatereview.{verb}") == ids(
+            reviews.filter(status=status)
+        )
+    assert reviews.filter(status=ReviewStatus.FAILED).exists()
+    answered = reviews.exclude(status=ReviewStatus.PENDING)
+    assert not answered.filter(reviewer__isnull=True).exists()
+    assert not answered.filter(answered_on__isnull=True).exists()
+    assert all(bool(checks) for checks in answered.values_list("checks", flat=True))
+    # Branches and members who left during their term.
+    assert logged(PartyBranch, "committees.partybranch.create") == ids(PartyBranch.objects.all())
+    assert logged(CommitteeMember, "committees.member.leave") == ids(
+        CommitteeMember.objects.filter(left_on__isnull=False).exclude(leave_reason="term_ended")
+    )
