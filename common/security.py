@@ -1,8 +1,11 @@
-"""Login throttling (django-axes): the client's address and the lockout answer.
+"""Request-level protections: login throttling and text PostgreSQL cannot hold.
 
-Failed logins through the admin form and the API's basic auth are counted per account
-and per address (``AXES_LOCKOUT_PARAMETERS``); once either reaches ``AXES_FAILURE_LIMIT``
-within the cool-off, logins from it are refused until the cool-off has passed.
+Login throttling (django-axes): failed logins through the admin form and the API's basic
+auth are counted per account and per address (``AXES_LOCKOUT_PARAMETERS``); once either
+reaches ``AXES_FAILURE_LIMIT`` within the cool-off, logins from it are refused until the
+cool-off has passed. Here: the client's address and the lockout answer.
+
+:class:`RejectNulCharactersMiddleware` refuses a NUL character in a request's text.
 """
 
 from __future__ import annotations
