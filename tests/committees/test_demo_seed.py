@@ -341,3 +341,116 @@ def test_small_seed_through_the_services_leaves_each_objects_audit_history():
     assert logged(CommitteeMember, "committees.member.leave") == ids(
         CommitteeMember.objects.filter(left_on__isnull=False).exclude(leave_reason="term_ended")
     )
+
+
+def snapshot() -> dict[str, list]:
+    """The committee rows of the seed, without ids or audit fields."""
+    withdrawn = Q(status=CandidateStatus.WITHDRAWN)
+    return {
+        "committees": sorted(
+            Committee.objects.values_list(
+                "compound__name", "kind", "set_size", "formed_on", "is_active"
+            )
+        ),
+        "terms": sorted(
+            Term.objects.values_list(
+                "compound__name",
+                "number",
+                "elected_on",
+                "starts_on",
+                "ends_on",
+                "first_meeting_on",
+                "filed_on",
+                "filing_reference",
+                "handed_over_on",
+            )
+        ),
+        "members": sorted(
+            CommitteeMember.objects.values_list(
+                "compound__name",
+                "term__number",
+                "owner_id",
+                "name",
+                "position",
+                "reserve_order",
+                "started_on",
+                "left_on",
+                "leave_reason",
+                "handed_over_on",
+                "party_status",
+                "party_registered_in_community",
+                "cross_appointment",
+            ),
+            key=repr,
+        ),
+        "elections": sorted(
+            Election.objects.values_list(
+                "compound__name",
+                "kind",
+                "term_number",
+                "seats",
+                "status",
+                "started_on",
+                "review_due_on",
+                "planned_on",
+                "held_on",
+            )
+        ),
+        # A withdrawal is not a conclusion: the workflow gives it no conclusion date.
+        "candidates": sorted(
+            Candidate.objects.exclude(withdrawn).values_list(
+                "compound__name",
+                "owner_id",
+                "name",
+                "position_sought",
+                "party_status",
+                "nominated_on",
+                "status",
+                "concluded_on",
+            )
+        )
+        + sorted(Candidate.objects.filter(withdrawn).values_list("compound__name", "owner_id")),
+        "reviews": sorted(
+            CandidateReview.objects.values_list(
+                "compound__name",
+                "candidate__owner_id",
+                "source",
+                "department_id",
+                "status",
+                "category",
+                "due_on",
+                "answered_on",
+            ),
+            key=repr,
+        ),
+        "branches": sorted(
+            PartyBranch.objects.values_list(
+                "kind", "name", "compound__name", "secretary", "member_count", "founded_on"
+            )
+        ),
+    }
+
+
+def test_the_audited_path_writes_the_same_rows_as_the_bulk_path():
+    """Going through the services changes no figure: the same committees, terms,
+    members, elections, candidates, answers and branches, dates included."""
+    from committees import demo as committees_demo
+    from committees.models import ArchiveRecord, Seal
+    from estates import demo as estates_demo
+    from estates.services import roles_sync
+
+    plan = estates_demo.wenshan_plan()
+    estates_demo.prefecture_seed(plan, limit=16)
+    roles_sync()
+    estates_demo.demo_users_ensure()
+    committees_demo.seed_demo(plans=[plan], audited=False)
+    bulk = snapshot()
+    for model in (PartyBranch, CandidateReview, Candidate, Election, Seal, ArchiveRecord):
+        model.objects.all().delete()
+    for model in (CommitteeMember, Term, Committee):
+        model.objects.all().delete()
+    committees_demo.seed_demo(plans=[plan], audited=True)
+    audited = snapshot()
+    assert audited["candidates"] and audited["reviews"]
+    for key, rows in bulk.items():
+        assert audited[key] == rows, key
