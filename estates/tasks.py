@@ -71,7 +71,7 @@ def import_jobs_stalled_fail(*, now=None) -> int:
         message=str(MSG_STALLED % {"minutes": minutes}),
     )
     if failed:
-        _sheets_delete_logged()
+        sheets_expired_delete_logged()
     return failed
 
 
@@ -85,11 +85,13 @@ def import_job_run(*, job_id: int) -> str:
         status = ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
         message = _FAILED_AT.get(status, MSG_FAILED_CHECKING) % {"job": job_id}
         if import_job_fail(job_id=job_id, message=str(message)):
-            _sheets_delete_logged()
+            sheets_expired_delete_logged()
         return ImportJob.Status.FAILED
 
 
-def _sheets_delete_logged() -> None:
+def sheets_expired_delete_logged() -> None:
+    """:func:`sheets_expired_delete` where a failure must not end the caller (an import
+    that ended, a page that opens): it is logged, and the next call tries again."""
     try:
         sheets_expired_delete()
     except Exception:
@@ -109,8 +111,9 @@ def _import_job_steps(*, job_id: int) -> str:
 
     def finish(status: str, **fields) -> str:
         jobs.update(status=status, finished_at=timezone.now(), **fields)
-        # The sheet holds ID numbers and phones: keep the outcome, not the file.
-        sheets_expired_delete()
+        # The sheet holds ID numbers and phones: keep the outcome, not the file. A file
+        # that cannot be deleted now is logged and tried again later; the outcome stands.
+        sheets_expired_delete_logged()
         return status
 
     try:

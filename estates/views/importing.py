@@ -21,7 +21,7 @@ from ..tasks import (
     import_job_fail,
     import_jobs_stalled_fail,
     registry_import_task,
-    sheets_expired_delete,
+    sheets_expired_delete_logged,
 )
 
 # .txt and .tsv: what Excel names "Unicode text" and other tab-separated saves.
@@ -86,7 +86,7 @@ def import_upload(request):
         return redirect("estates_registry_import_job", pk=job.pk)
     import_jobs_stalled_fail()
     # Sheets past their retention go even when no import has ended since (common.files).
-    sheets_expired_delete()
+    sheets_expired_delete_logged()
     jobs = ImportJob.objects.filter(uploaded_by=request.user)[:10]
     return TemplateResponse(
         request,

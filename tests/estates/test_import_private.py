@@ -155,3 +155,33 @@ def test_upgrade_run_again_leaves_no_public_copy(storage_dirs):
         migration.move_private_files(None, None)
     assert (media / differs).read_bytes() == b"old sheet"
     assert (private / differs).read_bytes() == b"new sheet"
+
+
+def test_a_sheet_that_cannot_be_deleted_yet_does_not_change_the_outcome(
+    client, tree, storage_dirs, monkeypatch
+):
+    """The import succeeded: a failing delete is logged and tried again later (the next
+    end of an import, or opening the upload page), never reported as a failed import."""
+    from common.files import PrivateStorage
+
+    job = ImportJob.objects.create(
+        file=SimpleUploadedFile("登记表.csv", csv_bytes(good_rows())),
+        original_name="登记表.csv",
+        uploaded_by=officer(tree.streets[0], "kaihua"),
+    )
+    path = Path(job.file.path)
+
+    def refuse(self, name):
+        raise PermissionError(name)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(PrivateStorage, "delete", refuse)
+        assert tasks.import_job_run(job_id=job.pk) == ImportJob.Status.DONE
+        job.refresh_from_db()
+        assert job.status == ImportJob.Status.DONE and path.is_file()
+        # Nor does it stop the upload page from opening.
+        client.force_login(job.uploaded_by)
+        assert client.get(reverse("estates_registry_import")).status_code == 200
+        assert path.is_file()
+    client.get(reverse("estates_registry_import"))
+    assert not path.exists() and not ImportJob.objects.get().file
