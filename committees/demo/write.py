@@ -6,11 +6,13 @@ The steps go phase by phase over all committees (the services keep every rule):
 
 1. committees elected before the system (the outgoing term of a 换届) are registered
    through their own audited path with the reason (DOMAIN 3.8);
-2. each current term's election is opened, its candidates nominated and sent to the
+2. each current term's election is opened, its nomination list entered
+   (:func:`~committees.services.elections.candidates_nominate_bulk`) and sent to the
    joint review (DOMAIN §9); the departments' answers are recorded in batches
    (:func:`~committees.services.reviews.reviews_answer_bulk`), fee arrears flagged
-   (E12), each candidate concluded or withdrawn, the list published and the election
-   held;
+   (E12), candidates withdrawn or concluded
+   (:func:`~committees.services.elections.candidates_conclude_bulk`), the list
+   published and the election held;
 3. the held election forms the committee, or its next term (换届), from its passed
    candidates; first meetings, filings, handovers, members leaving and party branches
    follow (DOMAIN 3.2–3.8, 8.1).
@@ -38,9 +40,10 @@ from ..services.committees import (
     term_record_first_meeting,
 )
 from ..services.elections import (
-    candidate_conclude,
-    candidate_nominate,
+    Nomination,
     candidate_withdraw,
+    candidates_conclude_bulk,
+    candidates_nominate_bulk,
     election_hold,
     election_open,
     election_publish_candidates,
@@ -113,15 +116,19 @@ def _election(committee: CommitteePlan, compound: Compound, owners: dict[int, Ow
         planned_on=plan.held_on,
         actor=actor,
     )
-    for candidate in plan.candidates:
-        candidate_nominate(
-            election=election,
-            owner=owners[candidate.owner_id],
-            position_sought=candidate.position_sought,
-            nominated_on=candidate.nominated_on,
-            actor=actor,
-            party_status=candidate.party_status,
-        )
+    candidates_nominate_bulk(
+        election=election,
+        nominations=[
+            Nomination(
+                owner=owners[c.owner_id],
+                nominated_on=c.nominated_on,
+                position_sought=c.position_sought,
+                party_status=c.party_status,
+            )
+            for c in plan.candidates
+        ],
+        actor=actor,
+    )
     return election_start_vetting(election=election, actor=actor, today=plan.vetting_on)
 
 
@@ -200,6 +207,7 @@ def write_through_services(prefecture: PrefecturePlan, *, actor, today: date) ->
         election = _election(committee, compounds[committee.compound_id], owners, actor=actor)
         elections[committee.compound_id] = (committee, election)
     counts["reviews"] = _answers(elections, actor=actor)
+    concluding, concluded_on = [], {}
     for committee, election in elections.values():
         candidates = {c.owner_id: c for c in election.candidates.all()}
         for plan in committee.election.candidates:
@@ -213,7 +221,13 @@ def write_through_services(prefecture: PrefecturePlan, *, actor, today: date) ->
             if plan.status == CandidateStatus.WITHDRAWN:
                 candidate_withdraw(candidate=candidate, actor=actor, reason=WITHDRAW_REASON)
             else:
-                candidate_conclude(candidate=candidate, actor=actor, on=plan.concluded_on)
+                concluding.append(candidate)
+                concluded_on[candidate.pk] = plan.concluded_on
+    # The joint verdicts, every candidate's from its answers (DOMAIN §9, E12).
+    candidates_conclude_bulk(
+        candidates=concluding, actor=actor, on=lambda candidate: concluded_on[candidate.pk]
+    )
+    for committee, election in elections.values():
         election_publish_candidates(election=election, actor=actor)
         election_hold(election=election, actor=actor, held_on=committee.election.held_on)
         counts["elections"] += 1

@@ -5,6 +5,8 @@ state of each workflow."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -157,3 +159,93 @@ def election_hold(*, election: Election, actor, held_on: datetime.date) -> Elect
 
 def election_cancel(*, election: Election, actor, reason: str) -> Election:
     return ELECTION_WORKFLOW.fire(election, "cancel", actor=actor, reason=reason)
+
+
+# ------------------------------------------------------------------ lists at once
+
+
+@dataclass(frozen=True)
+class Nomination:
+    """One owner of a nomination list for :func:`candidates_nominate_bulk`."""
+
+    owner: Owner
+    nominated_on: datetime.date
+    position_sought: str = Position.MEMBER
+    party_status: str = PartyStatus.NONE
+
+
+@transaction.atomic
+def candidates_nominate_bulk(
+    *, election: Election, nominations: list[Nomination], actor
+) -> list[Candidate]:
+    """A whole nomination list entered at once, with :func:`candidate_nominate`'s rules
+    for every owner (nominations open, an owner of the compound, DOMAIN 4.1, not yet a
+    candidate): all are nominated or none, each with its audit entry."""
+    from common.transitions import log_many
+
+    from .owners import owners_in
+
+    election = Election.objects.select_for_update().select_related("compound").get(pk=election.pk)
+    _check_manage(actor=actor, compound=election.compound)
+    if election.status not in (ElectionStatus.DRAFT, ElectionStatus.NOMINATING):
+        raise ValidationError(MSG_NOT_NOMINATING, code="not_nominating")
+    owner_ids = [n.owner.pk for n in nominations]
+    if set(owner_ids) - owners_in(owner_ids=owner_ids, compound=election.compound):
+        raise ValidationError(MSG_NOT_OWNER, code="not_owner")
+    if (
+        len(set(owner_ids)) < len(owner_ids)
+        or election.candidates.filter(owner_id__in=owner_ids).exists()
+    ):
+        raise ValidationError(MSG_ALREADY_NOMINATED, code="already_nominated")
+    candidates = [
+        Candidate(
+            election=election,
+            compound=election.compound,
+            owner=n.owner,
+            name=n.owner.name,
+            position_sought=n.position_sought,
+            party_status=n.party_status,
+            nominated_on=n.nominated_on,
+        )
+        for n in nominations
+    ]
+    for candidate in candidates:
+        # The election, compound and owner were checked above (one query each, not one
+        # per candidate).
+        candidate.full_clean(exclude=["election", "compound", "owner"])
+    Candidate.objects.bulk_create(candidates)
+    log_many([(c, {}) for c in candidates], action="wagtail.create", user=actor)
+    return candidates
+
+
+@transaction.atomic
+def candidates_conclude_bulk(
+    *,
+    candidates: list[Candidate],
+    actor,
+    on: datetime.date | Callable[[Candidate], datetime.date] | None = None,
+) -> list[Candidate]:
+    """:func:`candidate_conclude` for many candidates (e.g. an election's whole list):
+    each verdict from its answers (DOMAIN §9, E12), the workflow's guards for each
+    (every check answered, nothing pending), all or nothing, one audit entry each.
+    ``on`` is one date or a function giving each candidate's."""
+    from ..models import CandidateReview
+
+    today = timezone.localdate()
+    statuses: dict[int, list[str]] = {c.pk: [] for c in candidates}
+    for candidate_id, status in CandidateReview.objects.filter(
+        candidate_id__in=list(statuses)
+    ).values_list("candidate_id", "status"):
+        statuses[candidate_id].append(status)
+    by_verb: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        failed = candidate_verdict(statuses[candidate.pk]) == CandidateStatus.FAILED
+        by_verb.setdefault("fail" if failed else "pass", []).append(candidate)
+
+    def concluded(candidate: Candidate) -> dict:
+        day = on(candidate) if callable(on) else on
+        return {"concluded_on": day or today}
+
+    for verb, group in by_verb.items():
+        CANDIDATE_WORKFLOW.fire_many(group, verb, actor=actor, changes=concluded)
+    return candidates

@@ -2,7 +2,9 @@
 every guarantee of Workflow.fire (STYLE §2.4): declared states, who may fire (role and
 jurisdiction), reasons, guards, the state read under the row lock, all or nothing, and
 one audit entry per object, as fire writes it. Also the services built on them: a
-department answering many reviews at once (DOMAIN §9) and automatic findings (E12)."""
+department answering many reviews at once (DOMAIN §9), automatic findings (E12), a
+nomination list entered at once (DOMAIN 4.1) and an election's candidates concluded
+at once."""
 
 from __future__ import annotations
 
@@ -14,7 +16,12 @@ from wagtail.models import ModelLogEntry
 
 from committees.choices import CandidateStatus, FindingCategory, ReviewSource, ReviewStatus
 from committees.models import Candidate, CandidateReview
-from committees.services.elections import election_start_vetting
+from committees.services.elections import (
+    Nomination,
+    candidates_conclude_bulk,
+    candidates_nominate_bulk,
+    election_start_vetting,
+)
 from committees.services.reviews import (
     ReviewAnswer,
     review_record_automatic,
@@ -23,7 +30,7 @@ from committees.services.reviews import (
 from committees.workflows import CANDIDATE_WORKFLOW, REVIEW_WORKFLOW
 from common.transitions import MSG_REASON, InvalidTransition, log_many
 from estates.choices import DepartmentKind
-from tests.committees.review_setup import build_vetting
+from tests.committees.review_setup import STARTED, build_vetting, owner_in
 
 pytestmark = pytest.mark.django_db
 ANSWERED = datetime.date(2026, 3, 9)
@@ -257,3 +264,88 @@ def test_fee_arrears_are_recorded_as_an_automatic_flag(vetting):
     assert ModelLogEntry.objects.for_instance(review).get().action == (
         "committees.candidatereview.auto_flag"
     )
+
+
+# ------------------------------------------------------------------ lists of candidates
+
+
+@pytest.fixture
+def nominating(tree):
+    return build_vetting(tree)
+
+
+def test_a_nomination_list_is_entered_at_once(nominating):
+    v = nominating
+    compound = v.election.compound
+    owners = [owner_in(compound, name) for name in ("赵丽华", "钱志强")]
+    created = candidates_nominate_bulk(
+        election=v.election,
+        nominations=[Nomination(owner=o, nominated_on=STARTED) for o in owners],
+        actor=v.street_staff,
+    )
+    assert [c.owner for c in created] == owners
+    assert {c.status for c in created} == {CandidateStatus.NOMINATED}
+    assert logged_ids(Candidate, "wagtail.create") >= {c.pk for c in created}
+
+
+def test_a_nomination_list_keeps_every_rule_of_one_nomination(nominating, tree):
+    """Not an owner of the compound (DOMAIN 4.1), twice on the list or already a
+    candidate, or outside the organiser's jurisdiction: nothing is nominated."""
+    v = nominating
+    compound = v.election.compound
+    newcomer = owner_in(compound, "孙建平")
+    stranger = owner_in(tree.compounds[1], "周晓燕")
+    already = v.candidates[0].owner
+    before = Candidate.objects.count()
+    for owners, error in (
+        ([newcomer, stranger], ValidationError),
+        ([newcomer, newcomer], ValidationError),
+        ([newcomer, already], ValidationError),
+    ):
+        with pytest.raises(error):
+            candidates_nominate_bulk(
+                election=v.election,
+                nominations=[Nomination(owner=o, nominated_on=STARTED) for o in owners],
+                actor=v.street_staff,
+            )
+    with pytest.raises(PermissionDenied):
+        candidates_nominate_bulk(
+            election=v.election,
+            nominations=[Nomination(owner=newcomer, nominated_on=STARTED)],
+            actor=v.other_street_staff,
+        )
+    assert Candidate.objects.count() == before
+
+
+def test_an_elections_candidates_are_concluded_at_once(vetting):
+    """Every verdict from the candidate's answers (DOMAIN §9, E12); each logged."""
+    reviews = CandidateReview.objects.filter(candidate__election=vetting.election)
+    candidates = list(Candidate.objects.filter(election=vetting.election).order_by("pk"))
+    with pytest.raises(ValidationError):  # answers still pending: nothing concluded
+        candidates_conclude_bulk(candidates=candidates, actor=vetting.street_staff)
+    assert not Candidate.objects.filter(concluded_on__isnull=False).exists()
+    failing = reviews.filter(candidate=candidates[0], department__kind=DepartmentKind.POLICE)
+    failing.update(status=ReviewStatus.FAILED, category=FindingCategory.CRIMINAL)
+    reviews.filter(status=ReviewStatus.PENDING).update(status=ReviewStatus.PASSED)
+    candidates_conclude_bulk(candidates=candidates, actor=vetting.street_staff, on=ANSWERED)
+    got = dict(Candidate.objects.filter(election=vetting.election).values_list("pk", "status"))
+    assert got == {
+        c.pk: CandidateStatus.FAILED if c == candidates[0] else CandidateStatus.PASSED
+        for c in candidates
+    }
+    assert logged_ids(Candidate, "committees.candidate.fail") == {candidates[0].pk}
+    assert logged_ids(Candidate, "committees.candidate.pass") == {c.pk for c in candidates[1:]}
+    assert set(
+        Candidate.objects.filter(election=vetting.election).values_list("concluded_on", flat=True)
+    ) == {ANSWERED}
+
+
+def logged_ids(model, action: str) -> set[int]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return {
+        int(pk)
+        for pk in ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), action=action
+        ).values_list("object_id", flat=True)
+    }
