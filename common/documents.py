@@ -5,6 +5,8 @@ read (``common.files.documents_visible_to``). Registered by
 
 from __future__ import annotations
 
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import re_path, resolve
 from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.models import Collection
@@ -68,3 +70,34 @@ class ScopedDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
 
     def get_queryset(self):
         return documents_visible_to(self.request.user, super().get_queryset())
+
+
+# Wagtail's admin pages about one document: edit, delete, usage, the multiple-upload edit
+# and delete, and the chooser's "chosen" answer.
+DOCUMENT_ADMIN_PATHS = (
+    r"documents/(?:edit|delete|usage|multiple|chooser/chosen)/(?P<document_id>\d+)/(?:delete/)?"
+)
+
+
+def document_admin_view(request: HttpRequest, document_id: str, admin_path: str) -> HttpResponse:
+    """Wagtail's admin page for one document, found through Wagtail's own admin URLs,
+    after a 404 for a document the user may not read: the same answer as for a document
+    that does not exist, so no id tells another street's paper exists. Visitors not
+    signed in go on to Wagtail, which sends them to sign in."""
+    if (
+        request.user.is_authenticated
+        and not documents_visible_to(request.user).filter(pk=document_id).exists()
+    ):
+        raise Http404
+    match = resolve(f"/{admin_path}", urlconf="wagtail.admin.urls")
+    return match.func(request, *match.args, **match.kwargs)
+
+
+def document_admin_overrides(admin_prefix: str = "admin/") -> list:
+    """URL patterns to place before Wagtail's admin URLs (see :func:`document_admin_view`)."""
+    return [
+        re_path(
+            rf"^{admin_prefix}(?P<admin_path>{DOCUMENT_ADMIN_PATHS})$",
+            document_admin_view,
+        )
+    ]

@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import bench_bare, language_switch
+from common.documents import document_admin_overrides
 from common.exports import stock_report_export_overrides
 from common.files import document_serve
 from common.history import stock_report_overrides
@@ -18,6 +19,8 @@ urlpatterns = [
     *account_overrides("admin/"),
     # Before the admin: its page reports with CSV cells a spreadsheet cannot run.
     *stock_report_export_overrides("admin/"),
+    # Before the admin: its pages about one document answer 404 for a paper not readable.
+    *document_admin_overrides("admin/"),
     path("admin/", include(wagtailadmin_urls)),
     # Before Wagtail's: private papers are served marked for their reader only.
     re_path(r"^documents/(\d+)/(.*)$", document_serve, name="wagtaildocs_serve"),

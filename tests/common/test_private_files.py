@@ -275,3 +275,32 @@ def test_a_served_paper_is_never_kept_by_a_shared_cache(client, world):
     assert "private" in directives
     assert "public" not in directives
     assert "Cookie" in response["Vary"]
+
+
+def test_admin_pages_of_another_streets_paper_answer_as_for_a_missing_one(client, world):
+    """Edit, delete, usage and the chooser's answer: 404 for a paper the user may not
+    read, as for an id that does not exist, so no id tells that a paper exists."""
+    roll = world["roll"]
+    missing = roll.pk + 1000
+    names = [
+        "wagtaildocs:edit",
+        "wagtaildocs:delete",
+        "wagtaildocs:document_usage",
+        "wagtaildocs:edit_multiple",
+        "wagtaildocs:delete_multiple",
+        "wagtaildocs_chooser:chosen",
+    ]
+    client.force_login(world["wolong"])
+    for name in names:
+        assert client.get(reverse(name, args=[missing])).status_code == 404, name
+        response = client.get(reverse(name, args=[roll.pk]))
+        assert response.status_code == 404, name
+        assert "阳光花园业主名册" not in response.content.decode()
+    client.force_login(world["kaihua"])
+    for name in ("wagtaildocs:edit", "wagtaildocs:document_usage", "wagtaildocs_chooser:chosen"):
+        response = client.get(reverse(name, args=[roll.pk]))
+        assert response.status_code == 200, name
+        assert "阳光花园业主名册" in text(response)
+    client.logout()
+    response = client.get(reverse("wagtaildocs:edit", args=[roll.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
