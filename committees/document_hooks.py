@@ -9,7 +9,11 @@ from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.permissions import register_permission_policy
 
-from common.documents import PrivateDocumentPolicy, ScopedDocumentsAdminAPIViewSet
+from common.documents import (
+    PrivateDocumentPolicy,
+    ScopedDocumentsAdminAPIViewSet,
+    readable_bulk_actions,
+)
 from common.files import document_serve_check
 
 # Exact-class registration takes precedence over the policy wagtaildocs registers itself.
@@ -22,3 +26,9 @@ hooks.register("before_serve_document", document_serve_check)
 @hooks.register("construct_admin_api", order=10)
 def register_scoped_documents_api(router):
     router.register_endpoint("documents", ScopedDocumentsAdminAPIViewSet)
+
+
+# After wagtaildocs' own bulk actions (order 0): the same actions, whose confirmation page
+# names no document the user may not read.
+for _action in readable_bulk_actions():
+    hooks.register("register_bulk_action", _action, order=10)

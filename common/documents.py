@@ -64,6 +64,39 @@ class PrivateDocumentPolicy(OwnershipPermissionPolicy):
         return self.collections_user_has_any_permission_for(user, [action])
 
 
+class ReadableDocumentsOnly:
+    """For Wagtail's document bulk actions (delete, add tags, add to collection): their
+    confirmation page lists the documents the user may not act on by title; a document the
+    user may not read is left out of that list, as if its id did not exist."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        refused = context.get("items_with_no_access", [])
+        ids = [entry["item"].pk if isinstance(entry, dict) else entry.pk for entry in refused]
+        readable = set(
+            documents_visible_to(self.request.user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        context["items_with_no_access"] = [
+            entry for entry, pk in zip(refused, ids, strict=True) if pk in readable
+        ]
+        return context
+
+
+def readable_bulk_actions() -> list[type]:
+    """Wagtail's document bulk actions narrowed by :class:`ReadableDocumentsOnly`,
+    registered after Wagtail's (``register_bulk_action``) so they take their place."""
+    from wagtail.documents.views.bulk_actions import (
+        AddTagsBulkAction,
+        AddToCollectionBulkAction,
+        DeleteBulkAction,
+    )
+
+    return [
+        type(f"Readable{action.__name__}", (ReadableDocumentsOnly, action), {})
+        for action in (DeleteBulkAction, AddTagsBulkAction, AddToCollectionBulkAction)
+    ]
+
+
 class ScopedDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
     """The admin API's document listing (``/admin/api/main/documents/``), narrowed to the
     documents the user may read."""

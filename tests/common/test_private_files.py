@@ -304,3 +304,17 @@ def test_admin_pages_of_another_streets_paper_answer_as_for_a_missing_one(client
     client.logout()
     response = client.get(reverse("wagtaildocs:edit", args=[roll.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.parametrize("action", ["delete", "add_tags", "add_to_collection"])
+def test_bulk_actions_name_no_paper_of_another_street(client, world, action):
+    """A bulk action's confirmation page lists what the user may not act on; another
+    street's paper is not in that list (nor acted on), as for an id that does not exist."""
+    roll = world["roll"]
+    url = f"/admin/bulk/wagtaildocs/document/{action}/?id={roll.pk}&next=/admin/documents/"
+    client.force_login(world["wolong"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "阳光花园业主名册" not in response.content.decode()
+    client.force_login(world["kaihua"])
+    assert "阳光花园业主名册" in client.get(url).content.decode()
