@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
@@ -38,8 +39,8 @@ class BoundedPagination(PageNumberPagination):
     on SQLite). The first page of an empty listing is an empty page."""
 
     def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params):
-        page_size = self._get_page_size(pagination.page_size)
-        count = self._items_count(queryset)
+        page_size = min(pagination.page_size or self.page_size, self.max_page_size)
+        count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
         last = max(1, -(-count // page_size))
         if pagination.page > last:
             raise HttpError(404, str(MSG_PAGE_OUT_OF_RANGE))
