@@ -210,7 +210,11 @@ class Workflow:
             pks = [obj.pk for obj in objs]
             for start in range(0, len(pks), batch_size):
                 batch = pks[start : start + batch_size]
-                locked_by_pk.update(model._default_manager.select_for_update().in_bulk(batch))
+                # Ordered by pk (no joins from Meta.ordering under FOR UPDATE; rows are
+                # locked in one order, so two batches cannot deadlock).
+                locked_by_pk.update(
+                    model._default_manager.select_for_update().order_by("pk").in_bulk(batch)
+                )
             missing = [pk for pk in pks if pk not in locked_by_pk]
             if missing:
                 raise model.DoesNotExist(f"{self.model}: {missing[:5]}")

@@ -65,10 +65,11 @@ ENFORCEMENT_CHECK = (
     FindingCategory.BUILDING,
     "违法建设、占用公共部位（综合执法）",
 )
-# 文山州 through the services by default? Not yet: on 2 shared cores the audited path
-# takes several minutes for 873 compounds (7,140 candidates, 42,840 answers), over the
-# seed's 2-minute budget, so ``manage.py seed_demo`` writes 文山州's history in bulk and
-# ``seed_demo(..., audited=True)`` writes it through the services.
+# 文山州 through the services by default? Not yet: for 873 compounds (7,140 candidates,
+# 42,840 answers) the audited path takes about 75–95 s on SQLite and 215 s on
+# PostgreSQL on 2 cores, most of it in starting each election's vetting, against the
+# seed's 2-minute budget; so ``manage.py seed_demo`` writes 文山州's history in bulk and
+# ``seed_demo(..., audited=True)`` writes the same rows through the services.
 AUDITED = False
 COUNT_LABELS = {
     "committees": _("委员会"),
