@@ -19,18 +19,17 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from common.access import fetch, require_role
+from common.api_auth import REGISTRY_AUTH
 from estates.api import (
     MAX_PAGE_SIZE,
-    MSG_FORBIDDEN,
-    MSG_NOT_FOUND,
     PAGE_SIZE,
-    REGISTRY_AUTH,
     BoundedPagination,
 )
 
 from .models.bodies import Committee
 from .selectors.alarms import AlarmKind, alarms_for
-from .selectors.committees import committee_get_visible_to, committee_list_visible_to
+from .selectors.committees import committee_list_visible_to
 
 VIEW_PERM = "committees.view_committee"
 MSG_UNKNOWN_KIND = _("未知的预警类型。")
@@ -100,16 +99,11 @@ class AlarmOut(Schema):
     calendar_entered: bool = True
 
 
-def _require(request: HttpRequest) -> None:
-    if not request.user.has_perm(VIEW_PERM):
-        raise HttpError(403, str(MSG_FORBIDDEN))
-
-
 @router.get("/", response=list[CommitteeOut], summary="辖区业委会与物委会")
 @paginate(BoundedPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def committee_list(request: HttpRequest, active: bool | None = None):
     """Committees in the caller's jurisdiction with the current term and its members."""
-    _require(request)
+    require_role(request.user, VIEW_PERM)
     committees = committee_list_visible_to(user=request.user)
     if active is not None:
         committees = committees.filter(is_active=active)
@@ -119,7 +113,7 @@ def committee_list(request: HttpRequest, active: bool | None = None):
 @router.get("/alarms/", response=list[AlarmOut], summary="预警")
 def committee_alarms(request: HttpRequest, kind: str | None = None):
     """Alarms of the caller's jurisdiction today, optionally of one kind."""
-    _require(request)
+    require_role(request.user, VIEW_PERM)
     kinds = {kind} if kind in AlarmKind.LABELS else None
     if kind and kinds is None:
         raise HttpError(422, str(MSG_UNKNOWN_KIND))
@@ -142,8 +136,5 @@ def committee_alarms(request: HttpRequest, kind: str | None = None):
 
 @router.get("/{int:committee_id}/", response=CommitteeOut, summary="业委会/物委会")
 def committee_detail(request: HttpRequest, committee_id: int):
-    _require(request)
-    committee = committee_get_visible_to(user=request.user, pk=committee_id)
-    if committee is None:
-        raise HttpError(404, str(MSG_NOT_FOUND))
-    return committee
+    require_role(request.user, VIEW_PERM)
+    return fetch(committee_list_visible_to(user=request.user), user=request.user, pk=committee_id)

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
-from django.utils.translation import gettext_lazy as _
+from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
-from common.jurisdiction import VIEW, scope_queryset
-from common.transitions import InvalidTransition
+from common.access import fetch, require_role
+from common.api_auth import REGISTRY_AUTH
 from common.validators import mask_id_number
-from estates.api import REGISTRY_AUTH
 
-from .models import CandidateReview
+from .models import CandidateReview, Election
 from .selectors import elections as election_selectors
 from .selectors.reviews import reviewer_rows
 from .services.reviews import review_record
@@ -28,8 +24,6 @@ from .workflows import REVIEW_CANDIDATE
 VIEW_ELECTION = "committees.view_election"
 VIEW_CANDIDATE = "committees.view_candidate"
 VIEW_FINDINGS = "committees.view_candidate_findings"
-MSG_FORBIDDEN = _("您没有查看该数据的权限。")
-MSG_NOT_FOUND = _("未找到，或不在您的辖区内。")
 
 router = Router(tags=["elections"], auth=REGISTRY_AUTH)
 
@@ -83,11 +77,6 @@ class RecordOut(Schema):
     answered_on: datetime.date | None
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise HttpError(403, str(MSG_FORBIDDEN))
-
-
 def _election_out(election) -> dict:
     return {
         "id": election.pk,
@@ -106,7 +95,7 @@ def _election_out(election) -> dict:
 
 @router.get("/elections/", response=list[ElectionOut], summary="辖区选举")
 def election_list(request: HttpRequest):
-    _require(request, VIEW_ELECTION)
+    require_role(request.user, VIEW_ELECTION)
     return [
         _election_out(e)
         for e in election_selectors.election_list_visible_to(user=request.user).order_by("pk")
@@ -115,27 +104,18 @@ def election_list(request: HttpRequest):
 
 @router.get("/elections/{int:election_id}/", response=ElectionOut, summary="选举")
 def election_detail(request: HttpRequest, election_id: int):
-    _require(request, VIEW_ELECTION)
-    election = (
-        election_selectors.election_list_visible_to(user=request.user)
-        .filter(pk=election_id)
-        .first()
-    )
-    if election is None:
-        raise HttpError(404, str(MSG_NOT_FOUND))
-    return _election_out(election)
+    require_role(request.user, VIEW_ELECTION)
+    elections = election_selectors.election_list_visible_to(user=request.user)
+    return _election_out(fetch(elections, user=request.user, pk=election_id))
 
 
 @router.get(
     "/elections/{int:election_id}/candidates/", response=list[CandidateOut], summary="候选人"
 )
 def candidate_list(request: HttpRequest, election_id: int):
-    _require(request, VIEW_CANDIDATE)
+    require_role(request.user, VIEW_CANDIDATE)
     user = request.user
-    try:
-        election = election_selectors.election_get(user=user, pk=election_id)
-    except Http404 as error:
-        raise HttpError(404, str(MSG_NOT_FOUND)) from error
+    election = fetch(Election.objects.select_related("compound"), user=user, pk=election_id)
     findings = user.has_perm(VIEW_FINDINGS)
     return [
         {
@@ -151,7 +131,7 @@ def candidate_list(request: HttpRequest, election_id: int):
 
 @router.get("/reviews/", response=list[ReviewOut], summary="本部门联审事项")
 def review_list(request: HttpRequest):
-    _require(request, REVIEW_CANDIDATE)
+    require_role(request.user, REVIEW_CANDIDATE)
     return [
         {
             "id": r.pk,
@@ -171,27 +151,16 @@ def review_list(request: HttpRequest):
 
 @router.post("/reviews/{int:review_id}/record", response=RecordOut, summary="填写审查意见")
 def review_record_endpoint(request: HttpRequest, review_id: int, payload: RecordIn):
-    _require(request, REVIEW_CANDIDATE)
-    review = (
-        scope_queryset(CandidateReview.objects.all(), request.user, VIEW)
-        .filter(pk=review_id)
-        .first()
+    require_role(request.user, REVIEW_CANDIDATE)
+    review = fetch(CandidateReview, user=request.user, pk=review_id)
+    # Refusals reach the caller through the API's handlers (config.api): another
+    # department 403, an answered review 409, a bad answer 400, each with its message.
+    review = review_record(
+        review=review,
+        status=payload.status,
+        category=payload.category,
+        actor=request.user,
     )
-    if review is None:
-        raise HttpError(404, str(MSG_NOT_FOUND))
-    try:
-        review = review_record(
-            review=review,
-            status=payload.status,
-            category=payload.category,
-            actor=request.user,
-        )
-    except PermissionDenied as error:
-        raise HttpError(403, str(error) or str(MSG_FORBIDDEN)) from error
-    except InvalidTransition as error:
-        raise HttpError(409, "；".join(error.messages)) from error
-    except ValidationError as error:
-        raise HttpError(400, "；".join(error.messages)) from error
     return {
         "id": review.pk,
         "status": review.status,

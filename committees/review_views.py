@@ -9,14 +9,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from common.access import fetch, require_role
 from common.admin_mixins import AdminPageMixin
-from common.jurisdiction import VIEW, scope_queryset
 
 from .choices import CandidateStatus, FindingCategory, ReviewStatus
 from .models import Candidate, CandidateReview
@@ -33,11 +33,6 @@ MSG_DONE = _("操作已完成：%(action)s。")
 MSG_UNKNOWN_ACTION = _("未知的操作。")
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _error_text(error: ValidationError) -> str:
     return "；".join(str(m) for m in error.messages)
 
@@ -47,7 +42,7 @@ class ReviewAdminView(AdminPageMixin, TemplateView):
     header_icon = "tasks"
 
     def dispatch(self, request, *args, **kwargs):
-        _require(request, self.permission)
+        require_role(request.user, self.permission)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -72,11 +67,8 @@ class ReviewerDashboardView(ReviewAdminView):
 def review_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a department's answer. Another department's reviewer gets 403 (the
     workflow guard), an answered review a message (InvalidTransition)."""
-    _require(request, REVIEW_CANDIDATE)
-    review = get_object_or_404(
-        scope_queryset(CandidateReview.objects.select_related("candidate"), request.user, VIEW),
-        pk=pk,
-    )
+    require_role(request.user, REVIEW_CANDIDATE)
+    review = fetch(CandidateReview.objects.select_related("candidate"), user=request.user, pk=pk)
     try:
         review_record(
             review=review,
@@ -162,7 +154,7 @@ def _conclude_all(election, user) -> None:
 
 @require_POST
 def election_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _require(request, MANAGE_ELECTION)
+    require_role(request.user, MANAGE_ELECTION)
     election = election_selectors.election_get(user=request.user, pk=pk)
     if action not in ELECTION_ACTIONS:
         messages.error(request, MSG_UNKNOWN_ACTION)
@@ -179,7 +171,7 @@ def election_action_view(request: HttpRequest, pk: int, action: str) -> HttpResp
 
 def election_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The vetting report PDF, for staff with the findings permission in the jurisdiction."""
-    _require(request, VIEW_FINDINGS)
+    require_role(request.user, VIEW_FINDINGS)
     election = election_selectors.election_get(user=request.user, pk=pk)
     pdf = election_vetting_report_pdf(election=election, user=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")

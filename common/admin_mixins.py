@@ -12,13 +12,13 @@ from __future__ import annotations
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, QuerySet, Value, When
-from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .access import fetch
 from .exports import NeutralisedCsvExportMixin
 from .history import scope_log_entries
 from .jurisdiction import MANAGE, VIEW, jurisdiction_of, jurisdiction_q, scope_queryset
@@ -107,8 +107,7 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 
 class ScopedInspectView(generic.InspectView):
     def get_object(self, queryset=None):
-        queryset = scoped(self.model._default_manager.all(), self.request.user, VIEW)
-        return get_object_or_404(queryset, pk=unquote(str(self.pk)))
+        return fetch(self.model, user=self.request.user, pk=unquote(str(self.pk)))
 
     def get_edit_url(self):
         if self.permission_policy.user_has_permission_for_instance(

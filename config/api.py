@@ -1,11 +1,15 @@
 """The project's JSON API: one NinjaAPI mounted at /api/ (docs at /api/docs, schema at
 /api/openapi.json). Routers live in the apps."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from committees.api import router as committees_router
 from committees.review_api import router as review_router
+from common.access import MSG_FORBIDDEN, MSG_NOT_FOUND
+from common.transitions import InvalidTransition
 from estates.api import public, registry
 
 
@@ -26,3 +30,28 @@ api.add_router("/public/", public)
 api.add_router("/registry/", registry)
 api.add_router("/registry/", review_router)
 api.add_router("/registry/committees/", committees_router)
+
+
+# common.access raises Django's exceptions; the API answers them with their Chinese message.
+def _detail(request: HttpRequest, status: int, text: str):
+    return api.create_response(request, {"detail": text}, status=status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404):
+    return _detail(request, 404, str(error) or str(MSG_NOT_FOUND))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, error: PermissionDenied):
+    return _detail(request, 403, str(error) or str(MSG_FORBIDDEN))
+
+
+@api.exception_handler(InvalidTransition)
+def _conflict(request: HttpRequest, error: InvalidTransition):
+    return _detail(request, 409, "；".join(error.messages))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError):
+    return _detail(request, 400, "；".join(error.messages))

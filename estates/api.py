@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from common.access import MSG_FORBIDDEN, fetch, require_role
 from common.api_auth import REGISTRY_AUTH
 from common.validators import mask_id_number, mask_phone
 
@@ -28,8 +29,6 @@ from .models import Compound, Owner, Region, Unit
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-MSG_FORBIDDEN = _("您没有查看该数据的权限。")
-MSG_NOT_FOUND = _("未找到，或不在您的辖区内。")
 MSG_PAGE_OUT_OF_RANGE = _("页码超出范围。")
 
 
@@ -232,35 +231,29 @@ def public_compound_detail(request: HttpRequest, compound_id: int):
 # ---------------------------------------------------------------- registry
 
 
-def _require(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise HttpError(403, str(MSG_FORBIDDEN))
-
-
 def _compound_or_404(request: HttpRequest, compound_id: int) -> Compound:
-    compound = selectors.compound_get_visible_to(user=request.user, pk=compound_id)
-    if compound is None:
-        raise HttpError(404, str(MSG_NOT_FOUND))
-    return compound
+    return fetch(
+        selectors.compound_list_visible_to(user=request.user), user=request.user, pk=compound_id
+    )
 
 
 @registry.get("/compounds/", response=list[RegistryCompoundOut], summary="辖区小区")
 @paginate(BoundedPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def registry_compound_list(request: HttpRequest):
-    _require(request, "estates.view_compound")
+    require_role(request.user, "estates.view_compound")
     return selectors.compound_list_visible_to(user=request.user)
 
 
 @registry.get("/compounds/{int:compound_id}/", response=RegistryCompoundOut, summary="小区")
 def registry_compound_detail(request: HttpRequest, compound_id: int):
-    _require(request, "estates.view_compound")
+    require_role(request.user, "estates.view_compound")
     return _compound_or_404(request, compound_id)
 
 
 @registry.get("/compounds/{int:compound_id}/units/", response=list[UnitOut], summary="房屋")
 @paginate(BoundedPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def registry_unit_list(request: HttpRequest, compound_id: int):
-    _require(request, "estates.view_unit")
+    require_role(request.user, "estates.view_unit")
     compound = _compound_or_404(request, compound_id)
     return selectors.unit_list_for_compound(compound=compound)
 
@@ -292,17 +285,14 @@ def registry_owner_list(request: HttpRequest, compound: int | None = None):
     """Owners holding units in the caller's jurisdiction, optionally in one compound.
     ``?compound=`` is looked up in the jurisdiction like a detail page: another
     jurisdiction's compound answers 404, as a compound that does not exist does."""
-    _require(request, "estates.view_owner")
+    require_role(request.user, "estates.view_owner")
     if compound is not None:
         compound = _compound_or_404(request, compound).pk
     return selectors.owner_list_visible_to(user=request.user, compound_id=compound)
 
 
 def _owner_or_404(request: HttpRequest, owner_id: int) -> Owner:
-    owner = selectors.owner_get_visible_to(user=request.user, pk=owner_id)
-    if owner is None:
-        raise HttpError(404, str(MSG_NOT_FOUND))
-    return owner
+    return fetch(Owner, user=request.user, pk=owner_id)
 
 
 def _owner_detail(owner: Owner, user) -> dict:
@@ -326,7 +316,7 @@ def _owner_detail(owner: Owner, user) -> dict:
 @registry.get("/owners/{int:owner_id}/", response=OwnerDetailOut, summary="业主详情")
 def registry_owner_detail(request: HttpRequest, owner_id: int):
     """One owner and the units they hold in the caller's jurisdiction (never the others)."""
-    _require(request, "estates.view_owner")
+    require_role(request.user, "estates.view_owner")
     return _owner_detail(_owner_or_404(request, owner_id), request.user)
 
 
@@ -334,17 +324,14 @@ def registry_owner_detail(request: HttpRequest, owner_id: int):
 def registry_owner_update(request: HttpRequest, owner_id: int, payload: OwnerIdentityIn):
     """Change an owner's name, kind, ID number or phone. Refused (403, saying who can)
     unless the caller's jurisdiction covers every unit the owner holds."""
-    _require(request, "estates.change_owner")
+    require_role(request.user, "estates.change_owner")
     owner = _owner_or_404(request, owner_id)
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     if {"id_number", "phone"} & changes.keys() and not request.user.has_perm(
         "estates.view_owner_identity"
     ):
-        raise HttpError(403, str(MSG_FORBIDDEN))
-    try:
-        owner = services.owner_update(owner=owner, actor=request.user, **changes)
-    except PermissionDenied as error:
-        raise HttpError(403, str(error)) from error
-    except ValidationError as error:
-        raise HttpError(400, "；".join(error.messages)) from error
+        raise PermissionDenied(MSG_FORBIDDEN)
+    # A refusal (403, saying who can) or bad values (400) reach the caller through the
+    # API's handlers (config.api) with their Chinese messages.
+    owner = services.owner_update(owner=owner, actor=request.user, **changes)
     return _owner_detail(owner, request.user)

@@ -31,11 +31,23 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
+from common.access import MSG_NOT_FOUND
 from common.jurisdiction import MANAGE, VIEW, jurisdiction_of, jurisdiction_q, scope_queryset
 
 from .choices import GridRole, RegionLevel
-from .models import PATH_SEP, Building, Compound, GridStaff, Owner, Ownership, Region, Unit
+from .models import (
+    PATH_SEP,
+    Building,
+    Compound,
+    GridStaff,
+    ImportJob,
+    Owner,
+    Ownership,
+    Region,
+    Unit,
+)
 
 # A compound's community and its four ancestors, fetched with the compound in one join.
 COMPOUND_REGION_CHAIN = "region__parent__parent__parent__parent"
@@ -268,9 +280,16 @@ def compound_list_visible_to(*, user, level: str = VIEW) -> QuerySet[Compound]:
     ).order_by("region_path", "name", "pk")
 
 
-def compound_get_visible_to(*, user, pk: int, level: str = VIEW) -> Compound | None:
-    """One compound, or None when it does not exist or lies outside the jurisdiction."""
-    return compound_list_visible_to(user=user, level=level).filter(pk=pk).first()
+def import_job_get(*, user, pk: int) -> ImportJob:
+    """A registry import job: it shows who lives where, so only its uploader (or a user who
+    sees everything) may open it; anyone else gets the 404 a missing job gets."""
+    jobs = ImportJob.objects.select_related("community", "uploaded_by")
+    if not jurisdiction_of(user).everything:
+        jobs = jobs.filter(uploaded_by_id=user.pk)
+    job = jobs.filter(pk=pk).first()
+    if job is None:
+        raise Http404(MSG_NOT_FOUND)
+    return job
 
 
 def unit_list_for_compound(*, compound: Compound) -> QuerySet[Unit]:
@@ -291,11 +310,6 @@ def owner_list_visible_to(*, user, compound_id: int | None = None) -> QuerySet[O
             pk__in=Ownership.objects.filter(compound_id=compound_id).values("owner_id")
         )
     return owners.order_by("name", "pk")
-
-
-def owner_get_visible_to(*, user, pk: int, level: str = VIEW) -> Owner | None:
-    """One owner holding a unit in the user's jurisdiction, else None."""
-    return scope_queryset(Owner.objects.all(), user, level).filter(pk=pk).first()
 
 
 def owner_holdings_visible_to(*, user, owner: Owner) -> QuerySet[Ownership]:

@@ -96,10 +96,6 @@ def committee_list_visible_to(*, user) -> QuerySet[Committee]:
     )
 
 
-def committee_get_visible_to(*, user, pk: int) -> Committee | None:
-    return committee_list_visible_to(user=user).filter(pk=pk).first()
-
-
 POSITION_ORDER = {
     Position.CHAIR: 0,
     Position.VICE_CHAIR: 1,

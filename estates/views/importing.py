@@ -8,7 +8,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ from common.jurisdiction import MANAGE, jurisdiction_of, scope_queryset
 from ..choices import RegionLevel
 from ..importing import COLUMN_LABELS
 from ..models import ImportJob, Region
+from ..selectors import import_job_get
 from ..tasks import (
     import_job_fail,
     import_jobs_stalled_fail,
@@ -102,12 +103,9 @@ def import_upload(request):
 
 
 def import_job_detail(request, pk: int):
-    job = get_object_or_404(ImportJob.objects.select_related("community", "uploaded_by"), pk=pk)
-    # A job shows who lives where: only its uploader (or a platform administrator) sees it.
-    if not can_import(request.user) or (
-        job.uploaded_by_id != request.user.pk and not jurisdiction_of(request.user).everything
-    ):
+    if not can_import(request.user):
         raise PermissionDenied
+    job = import_job_get(user=request.user, pk=pk)
     if job.is_running and import_jobs_stalled_fail():
         job.refresh_from_db()
     return TemplateResponse(

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from ninja.testing import TestClient
 
-from committees.api import router
 from committees.selectors.alarms import AlarmKind
+from config.api import api as project_api
 from tests.committees.committee_helpers import form_committee
 from tests.estates.admin_helpers import officer
 from tests.factories import make_compound
@@ -19,9 +19,19 @@ from tests.factories import make_compound
 pytestmark = pytest.mark.django_db
 
 
+class _CommitteesApi:
+    """The project's API (its error handlers included) at the committees router's prefix."""
+
+    def __init__(self):
+        self.client = TestClient(project_api)
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(f"/registry/committees{path}", **kwargs)
+
+
 @pytest.fixture
 def api():
-    return TestClient(router)
+    return _CommitteesApi()
 
 
 def test_list_is_scoped_and_has_no_identity(api, tree):

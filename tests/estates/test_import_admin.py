@@ -79,9 +79,12 @@ def test_officer_of_another_street_is_refused(client, tree):
     assert {e["row"] for e in job.errors} == set(range(2, 8))
     detail = client.get(response["Location"])
     assert "不在您的管辖范围内" in detail.text and "未导入" in detail.text
-    # Nothing was written by the refused job, and the first job is not theirs to read.
+    # Nothing was written by the refused job, and the first job is not theirs to read: it
+    # answers as a job that does not exist does.
     assert Compound.objects.filter(name="翠湖花园小区").count() == 1
-    assert refused(client.get(reverse("estates_registry_import_job", args=[first_job.pk])))
+    theirs = client.get(reverse("estates_registry_import_job", args=[first_job.pk]))
+    missing = client.get(reverse("estates_registry_import_job", args=[first_job.pk + 1000]))
+    assert theirs.status_code == missing.status_code == 404
 
 
 def test_running_job_page_refreshes_and_shows_progress(client, tree):
