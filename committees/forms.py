@@ -20,9 +20,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_forms import ScopedForm
 from common.jurisdiction import MANAGE, VIEW
 from common.validators import normalize_id_number
-from estates.forms import ScopedForm
 from estates.models import Compound, Owner
 
 from . import services

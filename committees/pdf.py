@@ -4,22 +4,20 @@ caller must hold the findings permission and the election must be in their juris
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from common.jurisdiction import VIEW, user_covers
+from common.access import authorise
+from common.jurisdiction import VIEW
 
 from .models import Election
 from .selectors.reviews import review_matrix
-
-VIEW_FINDINGS = "committees.view_candidate_findings"
+from .workflows import VIEW_FINDINGS
 
 
 def election_vetting_report_pdf(*, election: Election, user) -> bytes:
     """Render the report; refuses users without the permission or jurisdiction."""
-    if not (user.has_perm(VIEW_FINDINGS) and user_covers(user, election, VIEW)):
-        raise PermissionDenied
+    authorise(user, VIEW_FINDINGS, election, level=VIEW)
     from weasyprint import HTML  # imported lazily: 0.6 s (STACK §4)
 
     html = render_to_string(

@@ -19,11 +19,10 @@ from .models import CandidateReview, Election
 from .selectors import elections as election_selectors
 from .selectors.reviews import reviewer_rows
 from .services.reviews import review_record
-from .workflows import REVIEW_CANDIDATE
+from .workflows import REVIEW_CANDIDATE, VIEW_FINDINGS
 
 VIEW_ELECTION = "committees.view_election"
 VIEW_CANDIDATE = "committees.view_candidate"
-VIEW_FINDINGS = "committees.view_candidate_findings"
 
 router = Router(tags=["elections"], auth=REGISTRY_AUTH)
 

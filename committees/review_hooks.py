@@ -18,9 +18,7 @@ from common.permission_policies import JurisdictionPermissionPolicy
 
 from . import review_views
 from .models import Candidate, CandidateReview, Election
-from .workflows import MANAGE_ELECTION, REVIEW_CANDIDATE, WORKFLOWS
-
-VIEW_FINDINGS = "committees.view_candidate_findings"
+from .workflows import MANAGE_ELECTION, REVIEW_CANDIDATE, VIEW_FINDINGS, WORKFLOWS
 
 for _model in (Election, Candidate, CandidateReview):
     if policy_registry.get_by_type(_model, fallback=False) is None:

@@ -25,9 +25,8 @@ from .selectors import elections as election_selectors
 from .selectors import reviews as review_selectors
 from .services import elections as election_services
 from .services.reviews import review_record
-from .workflows import MANAGE_ELECTION, REVIEW_CANDIDATE
+from .workflows import MANAGE_ELECTION, REVIEW_CANDIDATE, VIEW_FINDINGS
 
-VIEW_FINDINGS = "committees.view_candidate_findings"
 MSG_RECORDED = _("已记录“%(candidate)s”的审查意见。")
 MSG_DONE = _("操作已完成：%(action)s。")
 MSG_UNKNOWN_ACTION = _("未知的操作。")

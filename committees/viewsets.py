@@ -25,6 +25,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from common.admin_columns import MaskedColumn
+from common.admin_forms import can_view_identity
 from common.admin_mixins import (
     AdminPageMixin,
     AppModelViewSet,
@@ -33,8 +35,6 @@ from common.admin_mixins import (
     ScopedInspectView,
 )
 from common.validators import mask_id_number
-from estates.forms import can_view_identity
-from estates.viewsets import MaskedColumn
 
 from . import forms
 from .models.bodies import (

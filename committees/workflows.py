@@ -27,6 +27,7 @@ from .choices import (
 
 MANAGE_ELECTION = "committees.manage_election"
 REVIEW_CANDIDATE = "committees.review_candidate"
+VIEW_FINDINGS = "committees.view_candidate_findings"
 
 MSG_WRONG_DEPARTMENT = _("该联审意见由“%(department)s”填写，您不是该部门的审查人员。")
 MSG_CATEGORY_REQUIRED = _("审查结果为“不通过”或“提示关注”时，必须选择原因类别。")

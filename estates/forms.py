@@ -14,10 +14,8 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.documents import get_document_model
 
-from common.files import documents_visible_to
+from common.admin_forms import ScopedForm, can_view_identity
 from common.jurisdiction import MANAGE, VIEW, scope_queryset
 from common.validators import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 
@@ -42,30 +40,6 @@ MSG_REGION_PARENT = _("请选择上级区域。")
 MSG_GRID_BUILDINGS = _("网格只能覆盖本社区小区的楼栋。")
 MSG_OWNER_NOT_FOUND = _("本辖区没有该证件号码的业主。新业主请在“业主”中添加，并同时登记其房屋。")
 MSG_OWNERSHIP_EXISTS = _("该业主已登记为此房屋的业主。")
-
-
-def can_view_identity(user) -> bool:
-    """ID numbers and phones of owners are shown in full only with this permission."""
-    return bool(user and user.has_perm("estates.view_owner_identity"))
-
-
-class ScopedForm(WagtailAdminModelForm):
-    """Narrows choice fields to the user's jurisdiction: ``scoped_fields`` maps a field
-    name to the level (manage for where the object goes, view for what it refers to)."""
-
-    scoped_fields: dict[str, str] = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, level in self.scoped_fields.items():
-            field = self.fields.get(name)
-            if field is not None and hasattr(field, "queryset"):
-                field.queryset = scope_queryset(field.queryset, self.for_user, level)
-        # Private papers: only a document the user may read can be attached (common.files).
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and queryset.model is get_document_model():
-                field.queryset = documents_visible_to(self.for_user, queryset)
 
 
 def unit_label(unit: Unit) -> str:

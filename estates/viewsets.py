@@ -10,14 +10,14 @@ Owners' ID numbers and phones are masked everywhere unless the user holds
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from common.admin_columns import MaskedColumn
+from common.admin_forms import ScopedForm, can_view_identity
 from common.admin_mixins import AppModelViewSet, ScopedIndexView, ScopedInspectView
 from common.jurisdiction import MANAGE, VIEW, jurisdiction_of, scope_queryset
 from common.validators import mask_id_number, mask_phone, normalize_id_number
@@ -39,22 +39,6 @@ from .models import (
 ID_NUMBER_LENGTH = 18
 
 
-class MaskedColumn(Column):
-    """Shows a private value masked unless the viewer may see owners' identities."""
-
-    def __init__(self, name: str, mask: Callable[[str], str], **kwargs):
-        super().__init__(name, **kwargs)
-        self.mask = mask
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        request = parent_context.get("request")
-        if not forms.can_view_identity(getattr(request, "user", None)):
-            raw = context.get("raw_value") or ""
-            context["raw_value"] = context["value"] = self.mask(raw) if raw else ""
-        return context
-
-
 def ownership_unit_label(ownership: Ownership) -> str:
     return f"{ownership.compound.name} {ownership.unit.building.name} {ownership.unit}"
 
@@ -63,8 +47,8 @@ class RegistryViewSet(AppModelViewSet):
     # Registry rows reference each other by the hundred thousand; tracking those in
     # Wagtail's reference index would only slow imports. Compounds keep it (photos).
     add_to_reference_index = False
-    form_class: type[forms.ScopedForm] | None = None
-    edit_form_class: type[forms.ScopedForm] | None = None
+    form_class: type[ScopedForm] | None = None
+    edit_form_class: type[ScopedForm] | None = None
     inspect_view_fields_exclude = ["region_path", "path"]
 
 
@@ -170,12 +154,12 @@ class OwnerInspectView(ScopedInspectView):
     """Masks identity fields and lists the units the owner holds in the viewer's scope."""
 
     def get_id_number_display_value(self) -> str:
-        if forms.can_view_identity(self.request.user):
+        if can_view_identity(self.request.user):
             return self.object.id_number
         return mask_id_number(self.object.id_number)
 
     def get_phone_display_value(self) -> str:
-        if not self.object.phone or forms.can_view_identity(self.request.user):
+        if not self.object.phone or can_view_identity(self.request.user):
             return self.object.phone
         return mask_phone(self.object.phone)
 
