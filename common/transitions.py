@@ -32,7 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import get_active_log_context, log
 from wagtail.log_actions import registry as log_action_registry
 
-from .jurisdiction import MANAGE, scope_queryset, user_covers
+from .access import authorise, can
+from .jurisdiction import MANAGE, scope_queryset
 
 MSG_INVALID = _("当前状态为“%(state)s”，不能执行“%(action)s”。")
 MSG_DENIED = _("您没有权限对该对象执行“%(action)s”。")
@@ -101,11 +102,7 @@ class Workflow:
     def available(self, obj: models.Model, user) -> list[Transition]:
         """Verbs the user could fire now (for buttons; fire() checks again under lock)."""
         state = getattr(obj, self.field)
-        return [
-            t
-            for t in self.allowed_from(state)
-            if user.has_perm(t.permission) and user_covers(user, obj, t.level)
-        ]
+        return [t for t in self.allowed_from(state) if can(user, t.permission, obj, level=t.level)]
 
     def mermaid(self) -> str:
         lines = ["stateDiagram-v2"]
@@ -141,12 +138,13 @@ class Workflow:
                         "action": transition.label,
                     },
                 )
-            if not (
-                actor is not None
-                and actor.has_perm(transition.permission)
-                and user_covers(actor, locked, transition.level)
-            ):
-                raise PermissionDenied(MSG_DENIED % {"action": transition.label})
+            authorise(
+                actor,
+                transition.permission,
+                locked,
+                level=transition.level,
+                message=MSG_DENIED % {"action": transition.label},
+            )
             if transition.requires_reason and not reason.strip():
                 raise ValidationError(
                     MSG_REASON, code="reason_required", params={"action": transition.label}
@@ -218,7 +216,10 @@ class Workflow:
             missing = [pk for pk in pks if pk not in locked_by_pk]
             if missing:
                 raise model.DoesNotExist(f"{self.model}: {missing[:5]}")
-            allowed = actor is not None and actor.has_perm(transition.permission)
+            # The role once for all rows; the jurisdiction through one scoped query per batch.
+            allowed = (
+                actor is not None and actor.is_active and actor.has_perm(transition.permission)
+            )
             if allowed:
                 scope = scope_queryset(model._default_manager.all(), actor, transition.level)
                 covered: set[Any] = set()

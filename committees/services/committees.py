@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from common.jurisdiction import MANAGE, user_covers
+from common.access import authorise
+from common.jurisdiction import MANAGE
 from estates.models import Compound, Owner, Ownership, PropertyCompany, Unit
 
 from ..choices import (
@@ -120,8 +121,7 @@ class MemberSpec:
 
 def _authorise(actor, perm: str, compound: Compound) -> None:
     """Role (model permission) and a manage grant over the compound (STYLE 2.5)."""
-    if not (actor is not None and actor.has_perm(perm) and user_covers(actor, compound, MANAGE)):
-        raise PermissionDenied(MSG_DENIED)
+    authorise(actor, perm, compound, level=MANAGE, message=MSG_DENIED)
 
 
 def _audit(instance, action: str, actor, **data: Any) -> None:

@@ -8,13 +8,14 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from common.jurisdiction import MANAGE, user_covers
+from common.access import authorise
+from common.jurisdiction import MANAGE
 from estates.models import Compound, Owner
 
 from ..choices import CandidateStatus, CommitteeKind, ElectionStatus, PartyStatus, Position
@@ -38,12 +39,7 @@ MSG_SEATS = _("应选人数必须大于零。")
 
 def _check_manage(*, actor, compound: Compound) -> None:
     """Street and community staff organise elections in their own jurisdiction."""
-    if not (
-        actor is not None
-        and actor.has_perm(MANAGE_ELECTION)
-        and user_covers(actor, compound, MANAGE)
-    ):
-        raise PermissionDenied(MSG_DENIED)
+    authorise(actor, MANAGE_ELECTION, compound, level=MANAGE, message=MSG_DENIED)
 
 
 @transaction.atomic
