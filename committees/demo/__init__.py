@@ -12,15 +12,14 @@ companies of the 11 红色物业 compounds get a branch, a joint branch or an in
 committees are below half strength and two lack the branch they need, so the alarms
 have entries; two elections are open (one in vetting, one with a published list).
 
-``seed_demo(..., audited=True)`` makes 文山州 the way users make data: through the
-services and workflows the admin uses, with one fixed clock (``today``) passed as
-explicit dates, so every committee, term, member, election, candidate, review and branch
-has its audit history (:mod:`.write`); many answers at once go through the reviewers'
-bulk service. The seed command's default writes the same plan in bulk (:mod:`.province`),
-as it writes the rest of 云南省 (DOMAIN 0.4: 6,829 业委会 and 9,792 物委会 over 18,800
-compounds, ``--scale province``), until the audited path fits the 2-minute budget. The
-elections in progress and the 红色物业 branches always go through the services
-(:mod:`.live`).
+文山州 is made the way users make data: through the services and workflows the admin
+uses, with one fixed clock (``today``) passed as explicit dates, so every committee,
+term, member, election, candidate, review and branch has its audit history
+(:mod:`.write`); many answers at once go through the reviewers' bulk service. The rest
+of 云南省 (DOMAIN 0.4: 6,829 业委会 and 9,792 物委会 over 18,800 compounds,
+``--scale province``) is written in bulk (:mod:`.province`), which writes the same rows
+without the history (``audited=False``). The elections in progress and the 红色物业
+branches always go through the services (:mod:`.live`).
 
 - :mod:`.plan`: what a committee will be (terms, members, election, answers);
 - :mod:`.layout`: which compounds get which committee, the alarm cases, the branches;
@@ -65,12 +64,9 @@ ENFORCEMENT_CHECK = (
     FindingCategory.BUILDING,
     "违法建设、占用公共部位（综合执法）",
 )
-# 文山州 through the services by default? Not yet: for 873 compounds (7,140 candidates,
-# 42,840 answers) the audited path takes about 75–95 s on SQLite and 215 s on
-# PostgreSQL on 2 cores, most of it in starting each election's vetting, against the
-# seed's 2-minute budget; so ``manage.py seed_demo`` writes 文山州's history in bulk and
-# ``seed_demo(..., audited=True)`` writes the same rows through the services.
-AUDITED = False
+# 文山州 through the services: the whole seed_demo took 75 s on SQLite and 118 s on
+# PostgreSQL on 2 cores (committees 64 s and 103 s of it), within its 2-minute budget.
+AUDITED = True
 COUNT_LABELS = {
     "committees": _("委员会"),
     "members": _("委员"),

@@ -186,33 +186,35 @@ def vetting_start(*, election: Election, actor, today: datetime.date | None = No
     today = today or timezone.localdate()
     compound = Compound.objects.get(pk=election.compound_id)
     plan = review_plan_for(compound)
+    # One calendar and one due date per department, whatever the number of candidates.
+    work_calendar = deadlines.WorkCalendar.load()
+    due_on = [work_calendar.due_date(today, step.due_days) for step in plan]
     election = ELECTION_WORKFLOW.fire(
         election,
         "start_vetting",
         actor=actor,
         changes={
-            "review_due_on": due_date(today, max(p.due_days for p in plan)),
+            "review_due_on": max(due_on),
             "review_categories": sorted({c for p in plan for c in p.categories}),
         },
     )
     candidates = list(
         election.candidates.filter(status=CandidateStatus.NOMINATED).select_related("owner")
     )
-    reviews = []
-    for candidate in candidates:
-        CANDIDATE_WORKFLOW.fire(candidate, "submit", actor=actor)
-        reviews.extend(
-            CandidateReview(
-                candidate=candidate,
-                compound=compound,
-                source=ReviewSource.DEPARTMENT,
-                department=step.department,
-                checks=step.checks,
-                due_on=due_date(today, step.due_days),
-            )
-            for step in plan
+    # Every candidate goes under review with its own audit entry, all or none.
+    CANDIDATE_WORKFLOW.fire_many(candidates, "submit", actor=actor)
+    CandidateReview.objects.bulk_create(
+        CandidateReview(
+            candidate=candidate,
+            compound=compound,
+            source=ReviewSource.DEPARTMENT,
+            department=step.department,
+            checks=step.checks,
+            due_on=due,
         )
-    CandidateReview.objects.bulk_create(reviews)
+        for candidate in candidates
+        for step, due in zip(plan, due_on, strict=True)
+    )
     for candidate in candidates:
         for category, verb in _automatic_findings(candidate):
             review = CandidateReview.objects.create(

@@ -5,7 +5,6 @@ review's verdicts (DOMAIN §9, E12), the alarm cases and the live elections."""
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter, defaultdict
 
 import pytest
@@ -190,16 +189,13 @@ def check_live() -> None:
 
 
 def test_full_seed_gives_the_wenshan_committee_figures(capsys):
-    started = time.monotonic()
     call_command("seed_demo")
-    elapsed = time.monotonic() - started
     out = capsys.readouterr().out
     assert "owners_committees" in out  # the figures are printed at the end
     figures = stats_json(capsys)
     assert figures["owners_committees"] == 768
     assert figures["property_management_committees"] == 105
     assert figures["red_property_compounds"] == 11
-    assert elapsed < 120
 
     wenshan = Region.objects.get(code="532600")
     admin = get_user_model().objects.get(username="admin")

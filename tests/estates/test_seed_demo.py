@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -117,15 +116,12 @@ def test_seed_twice_adds_nothing_and_if_empty_only_prints_logins(capsys):
 
 
 def test_full_demo_has_873_compounds_and_11_red(capsys):
-    """The whole 文山州 demo (about 15 s on SQLite on a 2-core machine)."""
-    started = time.monotonic()
+    """The whole 文山州 demo (its time is measured by make bench, not here)."""
     call_command("seed_demo")
-    elapsed = time.monotonic() - started
     wenshan = Region.objects.get(code="532600")
     compounds = Compound.objects.filter(region_path__startswith=wenshan.path)
     assert compounds.count() == 873
     assert compounds.filter(is_red_property=True).count() == 11
-    assert elapsed < 120
     # Several units per owner, co-owned units and one developer per newer compound exist.
     per_unit = Counter(Unit.objects.annotate(n=Count("ownerships")).values_list("n", flat=True))
     assert per_unit[0] == 0 and per_unit[2] > 0
