@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from common.transitions import fired_in_bulk
 from estates.models import Building, Compound, Grid, GridStaff, PropertyCompany, Region, Unit
 from estates.signals import registry_bulk_changed
 
@@ -37,6 +38,10 @@ def connect() -> None:
 
     for model in (Committee, Term, CommitteeMember, PartyBranch, Election, Candidate):
         _watch(model, f"cms.portal.{model.__name__}")
+        # Many objects moved through a workflow at once (one UPDATE, no post_save).
+        fired_in_bulk.connect(
+            registry_changed, sender=model, dispatch_uid=f"cms.portal.{model.__name__}.bulk"
+        )
     # Sent once a bulk write (import, seed) has committed.
     registry_bulk_changed.connect(registry_changed, dispatch_uid="cms.portal.bulk")
     m2m_changed.connect(

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import get_active_log_context, log
@@ -40,6 +41,11 @@ MSG_DENIED = _("您没有权限对该对象执行“%(action)s”。")
 MSG_REASON = _("执行“%(action)s”需要填写理由。")
 
 Guard = Callable[[models.Model, Any], None]
+
+
+# Sent after Workflow.fire_many's transaction commits (sender: the model), since its bulk
+# UPDATE sends no post_save.
+fired_in_bulk = Signal()
 
 
 class InvalidTransition(ValidationError):
@@ -267,6 +273,11 @@ class Workflow:
             locked_all = [locked for locked, _data in entries]
             _update_grouped(model, locked_all, sorted(fields), batch_size=batch_size)
             log_many(entries, action=self.action_name(verb), user=actor, batch_size=batch_size)
+            # A bulk UPDATE sends no post_save: tell listeners (e.g. the public pages'
+            # cache) once the change is committed.
+            transaction.on_commit(
+                lambda: fired_in_bulk.send(sender=model, objects=locked_all, verb=verb)
+            )
         for obj, locked in zip(objs, locked_all, strict=True):
             for name in fields:
                 setattr(obj, name, getattr(locked, name))
