@@ -18,6 +18,8 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from common.jurisdiction import Jurisdiction
+
 from .choices import AreaSource
 from .models import Building, Compound, Owner, Ownership, Unit
 from .signals import registry_bulk_changed
@@ -131,6 +133,9 @@ class LoadCounts:
     units_updated: int = 0
     owners_created: int = 0
     owners_updated: int = 0
+    # Phones of owners who also hold units outside the importer's jurisdiction: kept, since
+    # only a user covering every holding changes an owner's identity.
+    owner_phones_kept: int = 0
     ownerships_created: int = 0
 
     def as_dict(self) -> dict[str, int]:
@@ -198,12 +203,15 @@ def registry_rows_apply(
     *,
     compound_defaults: dict[tuple[int, str], dict[str, Any]] | None = None,
     progress: Callable[[str], None] | None = None,
+    identity_scope: Jurisdiction | None = None,
 ) -> LoadCounts:
     """Write checked registry rows (estates.importing.RegistryRow or anything with the
     same attributes) in one transaction. Re-applying the same rows changes nothing; a
     changed area, area source or phone is updated, and so is a compound's year where the
     rows give one. ``compound_defaults`` gives extra Compound fields (property company,
-    year, ...) for compounds that are created."""
+    year, ...) for compounds that are created. With ``identity_scope`` (the importer's
+    manage jurisdiction) an existing owner's phone changes only when every unit they hold
+    lies inside it, as in the owner form (estates.services.owner_update)."""
     counts = LoadCounts()
     plan = _plan(rows)
     note = progress or (lambda stage: None)
@@ -323,6 +331,14 @@ def registry_rows_apply(
             [(k, *plan.owners[k]) for k in new_owners],
         )
         owner_ids.update(zip(new_owners, ids, strict=True))
+        if changed_owners and identity_scope is not None and not identity_scope.everything:
+            elsewhere = set(
+                Ownership.objects.filter(owner_id__in=[o.pk for o in changed_owners])
+                .exclude(identity_scope.q("compound__region_path", "compound_id"))
+                .values_list("owner_id", flat=True)
+            )
+            counts.owner_phones_kept = len(elsewhere)
+            changed_owners = [o for o in changed_owners if o.pk not in elsewhere]
         Owner.objects.bulk_update(changed_owners, ["phone", "updated_at"], batch_size=500)
         counts.owners_created, counts.owners_updated = len(new_owners), len(changed_owners)
 

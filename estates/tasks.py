@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.jurisdiction import MANAGE, jurisdiction_of
+
 from .importing import RegistryFileError, registry_parse
 from .loading import registry_rows_apply
 from .models import ImportJob
@@ -142,7 +144,12 @@ def _import_job_steps(*, job_id: int) -> str:
     )
     try:
         with transaction.atomic():
-            counts = registry_rows_apply(result.rows)
+            counts = registry_rows_apply(
+                result.rows,
+                identity_scope=(
+                    jurisdiction_of(job.uploaded_by, MANAGE) if job.uploaded_by else None
+                ),
+            )
     except Exception:
         logger.exception("registry import %s failed while writing", job_id)
         return finish(ImportJob.Status.FAILED, message=str(MSG_FAILED_WRITING % {"job": job_id}))

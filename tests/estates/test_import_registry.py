@@ -50,6 +50,7 @@ def test_good_csv_creates_co_owners_multi_unit_owner_and_one_developer(tree):
         "units_updated": 0,
         "owners_created": 4,
         "owners_updated": 0,
+        "owner_phones_kept": 0,
         "ownerships_created": 6,
     }
     after = table_counts()
