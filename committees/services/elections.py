@@ -16,17 +16,18 @@ from wagtail.log_actions import log
 
 from common.access import authorise
 from common.jurisdiction import MANAGE
+from common.transitions import log_many
 from estates.models import Compound, Owner
 
 from ..choices import CandidateStatus, CommitteeKind, ElectionStatus, PartyStatus, Position
-from ..models import Candidate, Election
+from ..models import Candidate, CandidateReview, Election
 from ..workflows import (
     CANDIDATE_WORKFLOW,
     ELECTION_WORKFLOW,
     MANAGE_ELECTION,
     candidate_verdict,
 )
-from .owners import is_owner_in
+from .owners import is_owner_in, owners_in
 from .reviews import vetting_start
 
 MSG_NOT_OWNER = _("候选人必须是本小区的业主。")
@@ -177,10 +178,6 @@ def candidates_nominate_bulk(
     """A whole nomination list entered at once, with :func:`candidate_nominate`'s rules
     for every owner (nominations open, an owner of the compound, DOMAIN 4.1, not yet a
     candidate): all are nominated or none, each with its audit entry."""
-    from common.transitions import log_many
-
-    from .owners import owners_in
-
     election = Election.objects.select_for_update().select_related("compound").get(pk=election.pk)
     _check_manage(actor=actor, compound=election.compound)
     if election.status not in (ElectionStatus.DRAFT, ElectionStatus.NOMINATING):
@@ -225,8 +222,6 @@ def candidates_conclude_bulk(
     each verdict from its answers (DOMAIN §9, E12), the workflow's guards for each
     (every check answered, nothing pending), all or nothing, one audit entry each.
     ``on`` is one date or a function giving each candidate's."""
-    from ..models import CandidateReview
-
     today = timezone.localdate()
     statuses: dict[int, list[str]] = {c.pk: [] for c in candidates}
     for candidate_id, status in CandidateReview.objects.filter(
