@@ -296,7 +296,7 @@ class Ownership(models.Model):
     is_registered = models.BooleanField(
         _("已办理产权登记"),
         default=True,
-        help_text=_("未登记但已合法占有的买受人同样是业主（DOMAIN 1.1）。"),
+        help_text=_("未登记但已合法占有的买受人同样是业主。"),  # DOMAIN 1.1
     )
 
     class Meta:

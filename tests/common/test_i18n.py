@@ -337,7 +337,16 @@ def test_catalog_holds_every_message_in_the_code(settings, tmp_path, monkeypatch
 
     root = Path(settings.BASE_DIR)
     skip = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for package in ("cms", "committees", "common", "config", "disclosures", "estates", "locale"):
+    for package in (
+        "cms",
+        "committees",
+        "common",
+        "config",
+        "disclosures",
+        "estates",
+        "locale",
+        "templates",
+    ):
         shutil.copytree(root / package, tmp_path / package, ignore=skip)
     monkeypatch.chdir(tmp_path)
     settings.LOCALE_PATHS = [tmp_path / "locale"]
