@@ -54,8 +54,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def ok_status(url: str) -> None:
+    """The page answers 200 itself (a redirect would make wrk measure the redirect)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+    status = connection.getresponse().status
+    connection.close()
+    if status != 200:
+        raise RuntimeError(f"{url}: HTTP {status}, not 200")
+
+
 def wrk(url: str) -> float:
     """Requests per second for one URL, after a short warm-up."""
+    ok_status(url)
     subprocess.run(["wrk", "-t2", "-c8", "-d2s", url], capture_output=True, check=True)
     out = subprocess.run(
         ["wrk", "-t2", "-c8", f"-d{DURATION}s", url], capture_output=True, text=True, check=True
@@ -80,6 +95,9 @@ class Gunicorn:
             "SECRET_KEY": "bench-" + "x" * 50,
             "ALLOWED_HOSTS": "127.0.0.1",
             "HTTPS": "0",
+            # Plain HTTP on loopback: no redirect to HTTPS, no HSTS (a TLS proxy's job).
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
             "CACHE_BACKEND": "locmem",
             "PORTAL_CACHE_SECONDS": "600" if page_cache else "0",
             "PORTAL_DATA_CACHE_SECONDS": "600" if data_cache else "0",
