@@ -18,16 +18,12 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .access import fetch
+from .access import fetch, scoped
 from .exports import NeutralisedCsvExportMixin
 from .history import scope_log_entries
-from .jurisdiction import MANAGE, VIEW, jurisdiction_of, jurisdiction_q, scope_queryset
+from .jurisdiction import MANAGE, jurisdiction_of, jurisdiction_q
 
 CAN_MANAGE = "_can_manage"
-
-
-def scoped(queryset: QuerySet, user, level: str = VIEW) -> QuerySet:
-    return scope_queryset(queryset, user, level)
 
 
 class ScopedIndexView(NeutralisedCsvExportMixin, generic.IndexView):
@@ -43,7 +39,7 @@ class ScopedIndexView(NeutralisedCsvExportMixin, generic.IndexView):
     list_select_related: tuple[str, ...] = ()
 
     def get_base_queryset(self) -> QuerySet:
-        queryset = scoped(super().get_base_queryset(), self.request.user, VIEW)
+        queryset = scoped(super().get_base_queryset(), user=self.request.user)
         if self.list_select_related:
             queryset = queryset.select_related(*self.list_select_related)
         return self.annotate_can_manage(queryset)
@@ -82,7 +78,7 @@ class ScopedObjectMixin:
     """Edit and delete: 404 outside the view jurisdiction, 403 without a manage grant."""
 
     def get_queryset(self) -> QuerySet:
-        return scoped(self.model._default_manager.all(), self.request.user, VIEW)
+        return scoped(self.model._default_manager.all(), user=self.request.user)
 
     def get_object(self, queryset=None):
         if getattr(self, "object", None) is not None:
@@ -126,7 +122,7 @@ class ScopedInspectView(generic.InspectView):
 
 class ScopedHistoryView(history.HistoryView):
     def get_base_object_queryset(self) -> QuerySet:
-        return scoped(super().get_base_object_queryset(), self.request.user, VIEW)
+        return scoped(super().get_base_object_queryset(), user=self.request.user)
 
     def get_base_queryset(self) -> QuerySet:
         # The object's entries, through the same rules as the site history report.
@@ -135,7 +131,7 @@ class ScopedHistoryView(history.HistoryView):
 
 class ScopedUsageView(usage.UsageView):
     def get_base_object_queryset(self) -> QuerySet:
-        return scoped(super().get_base_object_queryset(), self.request.user, VIEW)
+        return scoped(super().get_base_object_queryset(), user=self.request.user)
 
 
 class ScopedViewSetMixin:
