@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "estates",
     "committees",
     "disclosures",
+    "disclosures.filings",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -93,6 +94,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A kept connection is checked before a request reuses it, so a database restart
+        # costs the requests that were running, not one failure per worker afterwards.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -137,9 +141,11 @@ USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
-STATIC_ROOT = VAR_DIR / "static"
+# Both default under var/; on several app servers MEDIA_ROOT is storage they share and
+# STATIC_ROOT the directory the web server serves (docs/deploy.md).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_URL = "/static/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 # Private uploads (registry sheets, nomination papers, archives, evidence, ballots) live
 # outside MEDIA_ROOT with no URL; they are read only through views that check their record
