@@ -39,7 +39,7 @@ class Role:
 
 # Elections and the joint qualification review (DOMAIN §9): street and community staff
 # organise elections and read every department's answer; department reviewers answer the
-# reviews sent to their own department (committees.workflows).
+# reviews sent to their own department (committees.elections.workflows).
 ELECTION_STAFF = [
     "committees.manage_election",
     "committees.view_election",
@@ -47,7 +47,7 @@ ELECTION_STAFF = [
     "committees.view_candidatereview",
     "committees.view_candidate_findings",
 ]
-# Reviewers read only their own queue (committees.selectors.reviews), never other
+# Reviewers read only their own queue (committees.elections.selectors.reviews), never other
 # departments' answers, so no generic view permission on candidates or reviews.
 REVIEWER = ["committees.review_candidate"]
 
@@ -61,6 +61,18 @@ COMMITTEE_RULES = ["calendarday", "ruleprofile"]
 # records in their jurisdiction, or their own not yet linked (common.files).
 DOCUMENT_ATTACH = ["wagtaildocs.add_document", "wagtaildocs.choose_document"]
 DOCUMENT_ALL = ["wagtaildocs.change_document", "wagtaildocs.delete_document", *DOCUMENT_ATTACH]
+
+
+# Major-decision filings and regular reports (DOMAIN §11, disclosures.filings): the
+# committee prepares, the community party organisation reviews, the street receives.
+FILING_VIEW = ["filings.view_filing", "filings.view_regularreport", "filings.view_filingrules"]
+FILING_RULES = [f"filings.{a}_filingrules" for a in ("add", "change", "delete")]
+
+# Owners' votes (DOMAIN §1, disclosures.votes): the committee organises the vote and enters
+# ballots; community and street staff follow participation and results.
+VOTE_VIEW = ["votes.view_vote", "votes.view_ballot", "votes.view_electorateentry"]
+VOTE_WORK = ["votes.manage_vote", "votes.enter_ballot"]
+VOTE_RULES = [f"votes.{a}_voterules" for a in ("view", "add", "change", "delete")]
 
 
 def _committee_perms(actions: str, models: list[str]) -> list[str]:
@@ -80,7 +92,13 @@ ROLES: dict[str, Role] = {
             tuple(
                 _perms("view add change delete", REGISTRY + GRIDS + ["department"])
                 + ["estates.view_owner_identity", "estates.all_jurisdictions"]
+                # The public site's footer and hotline (cms.site_settings): this role only.
+                + ["cms.change_portalsettings"]
                 + _committee_perms("view add change delete", COMMITTEE_BODIES + COMMITTEE_RULES)
+                + FILING_VIEW
+                + FILING_RULES
+                + VOTE_VIEW
+                + VOTE_RULES
                 + DOCUMENT_ALL
             ),
             "region",
@@ -96,6 +114,9 @@ ROLES: dict[str, Role] = {
                 + ELECTION_STAFF
                 + _committee_perms("view add change", COMMITTEE_BODIES)
                 + _committee_perms("view", COMMITTEE_RULES)
+                + FILING_VIEW
+                + ["filings.accept_filing"]
+                + VOTE_VIEW
                 + DOCUMENT_ATTACH
             ),
             "region",
@@ -110,6 +131,9 @@ ROLES: dict[str, Role] = {
                 + _perms("change", ["compound"])
                 + ELECTION_STAFF
                 + _committee_perms("view add change", COMMITTEE_BODIES[:4])
+                + FILING_VIEW
+                + ["filings.review_filing", "filings.review_regularreport"]
+                + VOTE_VIEW
                 + DOCUMENT_ATTACH
             ),
             "region",
@@ -128,6 +152,10 @@ ROLES: dict[str, Role] = {
             tuple(
                 _perms("view", ["compound", "building", "unit", "owner", "ownership"] + GRIDS)
                 + _committee_perms("view", COMMITTEE_BODIES)
+                + FILING_VIEW
+                + ["filings.prepare_filing", "filings.prepare_regularreport"]
+                + VOTE_VIEW
+                + VOTE_WORK
             ),
             "compound",
         ),
