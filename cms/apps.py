@@ -8,6 +8,11 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from common.db_router import register_freshness_check
+
         from . import signals
+        from .caching import replica_fresh
 
         signals.connect()
+        # Public pages are read from the primary until a change has reached the replica.
+        register_freshness_check(replica_fresh)

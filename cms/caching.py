@@ -16,7 +16,11 @@ a page view restriction moves it too, and a restricted page is never stored.
 The generation is the modification time of a small file (``PORTAL_GENERATION_FILE``),
 shared by every worker process of a host: a process holding its pages in local memory
 still sees another process's change at its next request. Without the setting the
-generation lives in the cache itself (one process, as in tests).
+generation lives in the cache itself: one process (as in tests), or every process of
+every host with the shared Redis cache (``CACHE_BACKEND=redis``), where a change made
+through one app server drops the pages of all the others at once. A move that finds Redis
+away is made again at the process's first read once Redis answers (common.cache), so
+pages cached before the change are not replayed after an outage.
 
 Only canonical addresses are stored (the view names its own path and the query parameters
 it read, spelled as it reads them), so made-up query strings, page numbers past the end or
@@ -40,7 +44,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from common.cache import CacheUnavailable
+
 GENERATION_KEY = "portal:generation"
+# When the generation last moved (the file's mtime says it when there is a file).
+CHANGED_AT_KEY = "portal:changed-at"
 # View restrictions have their own generation, so that a registry change does not cost the
 # next render of every worker a restriction query; a restriction change moves both.
 RESTRICTIONS_GENERATION_KEY = "portal:restrictions-generation"
@@ -69,6 +77,10 @@ def _generation_file(suffix: str = "") -> Path | None:
     return Path(f"{path}{suffix}") if path else None
 
 
+# Generations (cache keys) this process could not move because the cache was away.
+_pending_moves: set[str] = set()
+
+
 def _read_generation(path: Path | None, key: str) -> int:
     """From the shared file when configured; else from the cache, starting from the clock
     so an evicted key never repeats."""
@@ -78,6 +90,9 @@ def _read_generation(path: Path | None, key: str) -> int:
         except FileNotFoundError:
             _touch(path)
             return os.stat(path).st_mtime_ns
+    if key in _pending_moves:
+        _pending_moves.discard(key)
+        _move_generation(None, key)  # marks it pending again if the cache is still away
     generation = cache.get(key)
     if generation is None:
         generation = int(time.time() * 1000)
@@ -91,13 +106,18 @@ def _move_generation(path: Path | None, key: str) -> None:
         _touch(path)
         return
     try:
-        cache.incr(key)
-    except ValueError:
-        _read_generation(None, key)
         try:
             cache.incr(key)
         except ValueError:
-            pass
+            _read_generation(None, key)
+            try:
+                cache.incr(key)
+            except ValueError:
+                pass
+    except CacheUnavailable:
+        _pending_moves.add(key)
+    else:
+        _pending_moves.discard(key)
 
 
 def registry_generation() -> int:
@@ -125,7 +145,27 @@ def _touch(path: Path) -> None:
 def bump_generation() -> None:
     """Move the generation on: every cached portal page (and every table keyed by the
     generation) is dropped, in every worker process of the host."""
-    _move_generation(_generation_file(), GENERATION_KEY)
+    path = _generation_file()
+    _move_generation(path, GENERATION_KEY)
+    if path is None:
+        cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+
+
+def replica_fresh() -> bool:
+    """Whether the last registry change is older than ``REPLICA_MAX_LAG_SECONDS``, so a
+    page read from the read replica shows it (common.db_router): until then, public
+    pages are read from the primary and never stored from a replica that lags."""
+    path = _generation_file()
+    if path is not None:
+        try:
+            changed_at = os.stat(path).st_mtime
+        except FileNotFoundError:
+            return True
+    else:
+        changed_at = cache.get(CHANGED_AT_KEY)
+        if changed_at is None:
+            return True
+    return time.time() - changed_at >= settings.REPLICA_MAX_LAG_SECONDS
 
 
 def bump_restrictions_generation() -> None:

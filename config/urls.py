@@ -28,6 +28,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("bench/bare/", bench_bare, name="bench_bare"),
+    # Health, readiness and Prometheus metrics (ops.views).
+    path("", include("ops.urls")),
     path("lang/<str:code>/", language_switch, name="portal_language"),
 ]
 

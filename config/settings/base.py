@@ -19,11 +19,16 @@ INSTALLED_APPS = [
     "estates",
     "committees",
     "disclosures",
+    "disclosures.notices",
+    "disclosures.votes",
     "disclosures.filings",
     "cms",
+    # Before django_tasks_db: its db_worker command adds the worker heartbeat.
+    "ops",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -37,6 +42,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "ninja",
+    "django_tasks_db",
     "guardian",
     "axes",
     "django.contrib.auth",
@@ -48,7 +54,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a cached public page is replayed before any other work (cms.caching).
+    # Before the page cache: every response, a cached one too, carries its request id
+    # and is counted in the metrics (ops.middleware).
+    "ops.middleware.RequestIdMiddleware",
+    # Anonymous public reads may go to the read replica (common.db_router).
+    "common.db_router.ReplicaRoutingMiddleware",
+    # A cached public page is replayed before any other work (cms.caching).
     "cms.caching.PortalCacheMiddleware",
     # Wagtail's site for the host from a per-process table, not a query per request.
     "cms.sites.SiteMiddleware",
@@ -99,6 +110,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# DATABASE_REPLICA_URL: a streaming replica of the default database; anonymous public
+# reads go there, everything else to the primary (common.db_router).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    )
+    # Tests read the replica through the default test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["common.db_router.ReplicaRouter"]
+# Seconds a replica found unreachable is left alone before it is tried again.
+REPLICA_RETRY_SECONDS = float(os.environ.get("REPLICA_RETRY_SECONDS", "5"))
+# Seconds after a registry change during which public pages are read from the primary,
+# so no page is built (and cached) from a replica that has not replayed it yet.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # wagtailsearch's index uses SearchVectorField/GinIndex (STACK.md §3).
     INSTALLED_APPS.append("django.contrib.postgres")
@@ -158,8 +184,22 @@ STORAGES = {
 }
 
 # CACHE_BACKEND: "locmem" (one process), "file" (shared by all workers on one host,
-# so a change drops the cached page everywhere) or "dummy" (no caching).
+# so a change drops the cached page everywhere), "redis" (shared by every host, at
+# REDIS_URL) or "dummy" (no caching).
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 _CACHE_BACKENDS = {
+    # Redis down or slow: the cache answers as empty and pages are served uncached
+    # (common.cache), never a 500.
+    "redis": {
+        "BACKEND": "common.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "governance"),
+        "OPTIONS": {
+            "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+        },
+    },
     "locmem": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "governance",
@@ -171,9 +211,9 @@ _CACHE_BACKENDS = {
     "dummy": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 CACHES = {
-    "default": _CACHE_BACKENDS[os.environ.get("CACHE_BACKEND", "locmem")],
+    "default": _CACHE_BACKENDS[CACHE_BACKEND],
     # Wagtail keeps image renditions here, so a page with a photo costs no extra query.
-    "renditions": _CACHE_BACKENDS[os.environ.get("CACHE_BACKEND", "locmem")],
+    "renditions": _CACHE_BACKENDS[CACHE_BACKEND],
 }
 # Whole public pages are cached this long for anonymous visitors (0 turns it off); any
 # registry change drops them at once (cms.caching).
@@ -181,9 +221,11 @@ PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", "600"))
 # The data behind public pages (cms.fragments) is kept this long, also for signed-in
 # visitors and whatever the page cache does; any registry change drops it at once.
 PORTAL_DATA_CACHE_SECONDS = int(os.environ.get("PORTAL_DATA_CACHE_SECONDS", "600"))
-# Its mtime is the cache generation shared by all worker processes of a host.
+# Its mtime is the cache generation shared by all worker processes of a host. With the
+# shared Redis cache the generation lives in the cache, seen by every host at once.
 PORTAL_GENERATION_FILE = os.environ.get(
-    "PORTAL_GENERATION_FILE", str(VAR_DIR / "portal-generation")
+    "PORTAL_GENERATION_FILE",
+    None if CACHE_BACKEND == "redis" else str(VAR_DIR / "portal-generation"),
 )
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
@@ -235,3 +277,54 @@ AXES_PERMALOCK_MESSAGE = _("登录失败次数过多，已锁定，请联系平�
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For: how many
 # proxies to count from the right (0: the connecting address is the client's).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+
+# Background tasks (django.tasks, and Wagtail's through the django_tasks backport: both
+# read TASKS). TASKS_BACKEND "immediate" runs a task inside the request that queues it;
+# "database" queues it in the database for `manage.py db_worker` (django-tasks-db).
+def tasks_setting(backend: str) -> dict | None:
+    if backend == "database":
+        return {"default": {"BACKEND": "ops.tasks_backend.DatabaseBackend", "QUEUES": ["default"]}}
+    if backend == "immediate":
+        return None  # unset: each framework's own immediate backend
+    raise ValueError(f"TASKS_BACKEND must be 'immediate' or 'database', not {backend!r}")
+
+
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if (_tasks := tasks_setting(TASKS_BACKEND)) is not None:
+    TASKS = _tasks
+# The worker records a heartbeat this often; /readyz counts it gone after the stale limit.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
+WORKER_HEARTBEAT_STALE_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "30"))
+# A registry import that failed for a fault (not its content) keeps its sheet this long,
+# so staff can run it again without uploading it anew.
+REGISTRY_IMPORT_RETRY_HOURS = float(os.environ.get("REGISTRY_IMPORT_RETRY_HOURS", "24"))
+
+# Addresses that may read /metrics and the details of /readyz without signing in (after
+# TRUSTED_PROXY_COUNT is applied); superusers may read them from anywhere.
+OPS_LOCAL_ADDRESSES = [
+    a.strip() for a in os.environ.get("OPS_LOCAL_ADDRESSES", "127.0.0.1,::1").split(",") if a
+]
+
+# Logs: one JSON object a line on stderr with the request id (LOG_FORMAT=json), or text.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": os.environ.get("LOG_FORMAT", "json"),
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request (method, path, status, time, request id) at INFO.
+        "ops.requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "WARNING")},
+    },
+}

@@ -38,3 +38,14 @@ SILENCED_SYSTEM_CHECKS = [
     *([] if SECURE_HSTS_SECONDS else ["security.W004"]),
     *([] if SECURE_HSTS_PRELOAD or not SECURE_HSTS_SECONDS else ["security.W021"]),
 ]
+
+# Background tasks go to the database worker unless TASKS_BACKEND says otherwise.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if (_tasks := tasks_setting(TASKS_BACKEND)) is not None:  # noqa: F405
+    TASKS = _tasks
+else:
+    globals().pop("TASKS", None)
+# One log line per request, with its request id.
+LOGGING["loggers"]["ops.requests"]["level"] = os.environ.get(  # noqa: F405
+    "REQUEST_LOG_LEVEL", "INFO"
+)
