@@ -75,6 +75,13 @@ VOTE_WORK = ["votes.manage_vote", "votes.enter_ballot"]
 VOTE_RULES = [f"votes.{a}_voterules" for a in ("view", "add", "change", "delete")]
 
 
+# Notices (disclosures.notices): committees and companies draft them for their compound,
+# community officers review and publish them, streets configure the catalogue.
+NOTICE_DRAFT = ["notices.add_noticepage", "notices.view_disclosureitem"]
+NOTICE_REVIEW = ["notices.review_noticepage", "notices.view_disclosureitem"]
+NOTICE_CATALOGUE = [f"notices.{a}_disclosureitem" for a in ("view", "add", "change")]
+
+
 def _committee_perms(actions: str, models: list[str]) -> list[str]:
     return [f"committees.{a}_{m}" for a in actions.split() for m in models]
 
@@ -100,6 +107,8 @@ ROLES: dict[str, Role] = {
                 + VOTE_VIEW
                 + VOTE_RULES
                 + DOCUMENT_ALL
+                + NOTICE_CATALOGUE
+                + ["notices.delete_disclosureitem"]
             ),
             "region",
         ),
@@ -118,6 +127,7 @@ ROLES: dict[str, Role] = {
                 + ["filings.accept_filing"]
                 + VOTE_VIEW
                 + DOCUMENT_ATTACH
+                + NOTICE_CATALOGUE
             ),
             "region",
         ),
@@ -135,6 +145,7 @@ ROLES: dict[str, Role] = {
                 + ["filings.review_filing", "filings.review_regularreport"]
                 + VOTE_VIEW
                 + DOCUMENT_ATTACH
+                + NOTICE_REVIEW
             ),
             "region",
         ),
@@ -156,6 +167,8 @@ ROLES: dict[str, Role] = {
                 + ["filings.prepare_filing", "filings.prepare_regularreport"]
                 + VOTE_VIEW
                 + VOTE_WORK
+                + NOTICE_DRAFT
+                + DOCUMENT_ATTACH
             ),
             "compound",
         ),
@@ -163,7 +176,11 @@ ROLES: dict[str, Role] = {
             "company_staff",
             _("物业企业工作人员"),
             VIEW,
-            tuple(_perms("view", ["compound", "building", "unit", "propertycompany"] + GRIDS)),
+            tuple(
+                _perms("view", ["compound", "building", "unit", "propertycompany"] + GRIDS)
+                + NOTICE_DRAFT
+                + DOCUMENT_ATTACH
+            ),
             "compound",
         ),
     )

@@ -1,0 +1,214 @@
+"""Owners' votes on a filed matter (DOMAIN §1): the vote, the electorate frozen from the
+registry when it opens, and every ballot.
+
+A vote follows an accepted filing (DOMAIN 11.2), carries the filing's matter type (which
+fixes the thresholds, DOMAIN 1.4) and scope (DOMAIN 1.7), and counts only the electorate
+frozen at opening: registry changes afterwards do not move it. Ballots are never deleted
+(DOMAIN 1.9: a decision can be challenged within a year). Only
+:mod:`disclosures.votes.workflows` assigns the status field.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from common.models import TimeStampedModel
+from disclosures.filings.choices import MatterType, ScopeKind
+from estates.choices import AreaSource
+from estates.models import Building, Compound, Region, RegionPathMixin, Unit
+
+from .choices import BallotChoice, BallotSource, VoteStatus
+
+
+class VoteRules(RegionPathMixin, models.Model):
+    """A region's local voting rules; the deepest region's rules apply to a compound."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("适用区域"), on_delete=models.CASCADE, related_name="vote_rules"
+    )
+    region_path = models.CharField(max_length=255, editable=False)
+    # DOMAIN 1.8 (GR 25): legally disputed, so only where the local rules say so.
+    silent_with_majority = models.BooleanField(
+        _("未参与表决的业主计入多数意见"),
+        default=False,
+        help_text=_("仅在管理规约或议事规则明确规定时开启。"),
+    )
+
+    jurisdiction_fields = ("region_path", None)
+
+    class Meta:
+        verbose_name = _("表决规则")
+        verbose_name_plural = pgettext_lazy("复数", "表决规则")
+        ordering = ["region_path"]
+
+    def __str__(self) -> str:
+        return str(self.region)
+
+
+class Vote(TimeStampedModel):
+    """One joint decision put to the owners of a compound, or of part of it."""
+
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="votes"
+    )
+    filing = models.ForeignKey(
+        "filings.Filing",
+        verbose_name=_("重大事项报备"),
+        on_delete=models.PROTECT,
+        related_name="votes",
+    )
+    title = models.CharField(_("表决事项"), max_length=200)
+    matter_type = models.CharField(_("事项类型"), max_length=20, choices=MatterType.choices)
+    scope_kind = models.CharField(
+        _("表决范围"), max_length=16, choices=ScopeKind.choices, default=ScopeKind.COMPOUND
+    )
+    scope_buildings = models.ManyToManyField(
+        Building, verbose_name=_("表决楼栋"), blank=True, related_name="+"
+    )
+    scope_units = models.ManyToManyField(
+        Unit, verbose_name=_("列支范围内房屋"), blank=True, related_name="+"
+    )
+    starts_on = models.DateField(_("表决开始日期"))
+    ends_on = models.DateField(_("表决截止日期"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=VoteStatus.choices, default=VoteStatus.DRAFT
+    )
+    silent_with_majority = models.BooleanField(
+        _("未参与表决的业主计入多数意见"), default=False, editable=False
+    )
+    electorate_heads = models.PositiveIntegerField(
+        _("业主总人数"), null=True, blank=True, editable=False
+    )
+    electorate_area = models.DecimalField(
+        _("专有部分总面积（m²）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    opened_at = models.DateTimeField(_("开启时间"), null=True, blank=True, editable=False)
+    counted_at = models.DateTimeField(_("计票时间"), null=True, blank=True, editable=False)
+    result = models.JSONField(_("表决结果"), default=dict, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    jurisdiction_fields = ("compound__region_path", "compound_id")
+
+    class Meta:
+        verbose_name = _("业主表决")
+        verbose_name_plural = pgettext_lazy("复数", "业主表决")
+        ordering = ["-starts_on", "-pk"]
+        permissions = [
+            ("manage_vote", _("组织业主表决")),
+            ("enter_ballot", _("录入表决票")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=VoteStatus.values), name="vote_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="vote_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ElectorateEntry(models.Model):
+    """One unit of a vote's electorate as the registry showed it when the vote opened:
+    its address, area and area source (DOMAIN 1.6), and who held it (owner keys: units
+    sharing a key are one person, SPC 9)."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("表决"), on_delete=models.CASCADE, related_name="electorate"
+    )
+    # Kept when the registry later removes the unit: the frozen copy below counts.
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("房屋"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    building_name = models.CharField(_("楼栋"), max_length=50)
+    entrance = models.CharField(_("单元"), max_length=20, blank=True)
+    room = models.CharField(_("房号"), max_length=20)
+    area = models.DecimalField(_("专有部分面积（m²）"), max_digits=10, decimal_places=2)
+    area_source = models.CharField(_("面积来源"), max_length=10, choices=AreaSource.choices)
+    owner_keys = models.JSONField(_("业主"), default=list)
+
+    jurisdiction_fields = ("vote__compound__region_path", "vote__compound_id")
+
+    class Meta:
+        verbose_name = _("表决业主名册")
+        verbose_name_plural = pgettext_lazy("复数", "表决业主名册")
+        ordering = ["vote", "building_name", "entrance", "room"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "building_name", "entrance", "room"],
+                name="electorate_unique_room",
+            ),
+            models.CheckConstraint(condition=models.Q(area__gt=0), name="electorate_area_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(p for p in (self.building_name, self.entrance, self.room) if p)
+
+
+class Ballot(models.Model):
+    """One unit's ballot: who entered it and when, kept for good (DOMAIN 1.9)."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("表决"), on_delete=models.PROTECT, related_name="ballots"
+    )
+    entry = models.OneToOneField(
+        ElectorateEntry, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="ballot"
+    )
+    choice = models.CharField(_("表决意见"), max_length=10, choices=BallotChoice.choices)
+    cast_on = models.DateField(_("投票日期"))
+    proxy_name = models.CharField(_("受托人"), max_length=100, blank=True)
+    proxy_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("授权委托书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("录入方式"), max_length=10, choices=BallotSource.choices, default=BallotSource.ENTERED
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    jurisdiction_fields = ("vote__compound__region_path", "vote__compound_id")
+
+    class Meta:
+        verbose_name = _("表决票")
+        verbose_name_plural = pgettext_lazy("复数", "表决票")
+        ordering = ["vote", "entry"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(choice__in=BallotChoice.values), name="ballot_choice_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} {self.get_choice_display()}"

@@ -1,0 +1,82 @@
+"""Builders for the vote tests: an accepted filing old enough to vote on, and a vote."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from disclosures.filings import services as filing_services
+from disclosures.filings.choices import MatterType, ScopeKind
+from disclosures.votes import services
+from estates import services as estates_services
+from estates.choices import OwnerKind
+from estates.models import Building
+from tests.factories import valid_credit_code, valid_id_number
+from tests.filings.helpers import World
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def accepted_filing(world: World, *, days_ago: int = 20, **extra):
+    """A filing the street accepted ``days_ago`` days ago (submitted and approved first)."""
+    fields = {
+        "matter_type": MatterType.HIRE_COMPANY,
+        "title": "选聘新的物业服务企业",
+        "proposal": "公开招标选聘物业服务企业，合同期三年。",
+        "planned_vote_on": today() + timedelta(days=40),
+    }
+    fields.update(extra)
+    filing = filing_services.filing_create(actor=world.member, committee=world.committee, **fields)
+    filing_services.filing_submit(filing=filing, actor=world.member)
+    filing_services.filing_approve(filing=filing, actor=world.community)
+    filing_services.filing_accept(
+        filing=filing, actor=world.street, on=today() - timedelta(days=days_ago)
+    )
+    return filing
+
+
+def draft_vote(world: World, filing=None, **extra):
+    filing = filing or accepted_filing(world)
+    fields = {"starts_on": today() - timedelta(days=2), "ends_on": today() + timedelta(days=10)}
+    fields.update(extra)
+    return services.vote_create(filing=filing, actor=world.member, **fields)
+
+
+def open_vote(world: World, filing=None, **extra):
+    vote = draft_vote(world, filing, **extra)
+    services.vote_open(vote=vote, actor=world.member)
+    return vote
+
+
+def add_units(compound, building_name: str, specs, *, owner=None):
+    """Units ``(room, area, area_source)`` in a (new) building, each with its own owner
+    unless ``owner`` holds them all."""
+    building, _ = Building.objects.get_or_create(compound=compound, name=building_name)
+    units = []
+    for room, area, *source in specs:
+        unit = estates_services.unit_create(
+            building=building,
+            entrance="1单元",
+            room=room,
+            exclusive_area=Decimal(area),
+            **({"area_source": source[0]} if source else {}),
+        )
+        holder = owner or estates_services.owner_create(
+            name=f"业主{room}", id_number=valid_id_number()
+        )
+        estates_services.ownership_add(owner=holder, unit=unit)
+        units.append(unit)
+    return units
+
+
+def developer():
+    return estates_services.owner_create(
+        name="文山某房地产开发有限公司", id_number=valid_credit_code(), kind=OwnerKind.DEVELOPER
+    )
+
+
+__all__ = ["ScopeKind", "World", "accepted_filing", "add_units", "draft_vote", "open_vote"]
