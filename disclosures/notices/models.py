@@ -1,0 +1,563 @@
+"""Required disclosures and the notices (公示) that fulfil them.
+
+The catalogue says what each compound must publish, how often and by whom (DOMAIN 5.1,
+5.4, 6.6), with national defaults that a region may override. Notices are Wagtail pages
+under the compound's notice page, so drafts, revisions, preview, the moderation workflow,
+scheduled publishing and locking are Wagtail's own. A notice is frozen once published: a
+correction is a new notice, and each published notice is fingerprinted into the
+compound's chain (:class:`NoticeFingerprint`).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page, Task, TaskState
+from wagtail.search import index
+
+from common.jurisdiction import MANAGE
+from estates.models import Compound
+
+from .blocks import NoticeBodyBlock
+from .choices import Frequency, Publisher
+
+NOTICE_PERIOD_DAYS = 7  # 公示期 default: seven days, the first and the last included
+SLUG_PREFIX = "notices-"
+
+MSG_FROZEN = _("已发布的公示不能修改。如需更正，请发布一则更正公示。")
+MSG_UNREVIEWED = _("公示须经社区审核通过后才能发布。")
+MSG_PERIOD_ORDER = _("公示结束日期不能早于开始日期。")
+MSG_COVERED_ORDER = _("所涉期间的结束日期不能早于开始日期。")
+MSG_OBJECTION_BEFORE = _("异议截止日期不能早于公示开始日期。")
+MSG_CORRECTS_OTHER = _("只能更正本小区已发布的公示。")
+MSG_CORRECTION_NOTE = _("更正公示须说明更正了哪些内容。")
+
+
+class DisclosureItem(models.Model):
+    """One item of the required-disclosure catalogue. Rows without a region are the
+    national defaults; a row with the same code in a region overrides them there and
+    below (an inactive row switches the item off), since local practice varies."""
+
+    region = models.ForeignKey(
+        "estates.Region",
+        verbose_name=_("适用区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disclosure_items",
+        help_text=_("留空表示全国默认；下级区域的同编号条目覆盖上级。"),
+    )
+    code = models.SlugField(_("编号"), max_length=40)
+    name = models.CharField(_("公示事项"), max_length=100)
+    frequency = models.CharField(_("公示频次"), max_length=12, choices=Frequency.choices)
+    publisher = models.CharField(_("公示主体"), max_length=12, choices=Publisher.choices)
+    grace_days = models.PositiveSmallIntegerField(
+        _("宽限天数"),
+        default=30,
+        help_text=_(
+            "定期事项：所涉期间结束后多少天内须公示；变化时公示的事项：小区登记后多少天内须首次公示。"
+        ),
+    )
+    withdraw_after_notice = models.BooleanField(
+        _("公示期满后撤下"),
+        default=False,
+        help_text=_("勾选后，公示期结束时自动撤下；不勾选则公示期满后仍可查阅。"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("公示事项")
+        verbose_name_plural = pgettext_lazy("复数", "公示事项")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="disclosure_item_unique_code"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(region__isnull=True),
+                name="disclosure_item_unique_national_code",
+            ),
+        ]
+
+    @classmethod
+    def jurisdiction_q(cls, jurisdiction) -> models.Q:
+        """National defaults concern everyone; regional rows their region's staff."""
+        return models.Q(region__isnull=True) | jurisdiction.q("region__path", None)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CompoundNoticesPage(Page):
+    """The notice board of one compound: its notices are the children of this page."""
+
+    compound = models.OneToOneField(
+        Compound,
+        verbose_name=_("小区"),
+        on_delete=models.PROTECT,
+        related_name="notices_page",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("compound")]
+    parent_page_types = ["cms.PortalHomePage"]
+    subpage_types = ["notices.NoticePage"]
+
+    class Meta:
+        verbose_name = _("小区公示栏")
+        verbose_name_plural = pgettext_lazy("复数", "小区公示栏")
+
+    jurisdiction_fields = ("compound__region_path", "compound_id")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors.notices import notice_list_public
+
+        context = super().get_context(request, *args, **kwargs)
+        context["notices"] = notice_list_public(compound=self.compound)
+        return context
+
+    def permissions_for_user(self, user):
+        from .permissions import NoticePagePermissionTester
+
+        return NoticePagePermissionTester(user, self)
+
+
+def _default_end(start: datetime.date) -> datetime.date:
+    return start + datetime.timedelta(days=NOTICE_PERIOD_DAYS - 1)
+
+
+class NoticePage(RoutablePageMixin, Page):
+    """A notice (公示) of one catalogue item, with the metadata owners expect of one."""
+
+    compound = models.ForeignKey(
+        Compound,
+        verbose_name=_("小区"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    item = models.ForeignKey(
+        DisclosureItem,
+        verbose_name=_("公示事项"),
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    issuer = models.CharField(_("发布单位"), max_length=100)
+    issued_on = models.DateField(_("发布日期"), default=timezone.localdate)
+    notice_starts_on = models.DateField(_("公示开始日期"), default=timezone.localdate)
+    notice_ends_on = models.DateField(
+        _("公示结束日期"), null=True, blank=True, help_text=_("留空则为开始日期起7天。")
+    )
+    objection_method = models.TextField(
+        _("异议方式"),
+        blank=True,
+        help_text=_("业主对公示内容有异议时，以何种方式向谁提出。"),
+    )
+    objection_until = models.DateField(
+        _("异议截止日期"), null=True, blank=True, help_text=_("留空则为公示结束日期。")
+    )
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=20, blank=True, help_text=_("发布单位对外公开的联系电话。")
+    )
+    period_starts_on = models.DateField(_("所涉期间开始"), null=True, blank=True)
+    period_ends_on = models.DateField(_("所涉期间结束"), null=True, blank=True)
+    body = StreamField(NoticeBodyBlock(), verbose_name=_("正文"))
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("更正的公示"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    correction_note = models.TextField(_("更正说明"), blank=True)
+    # Set when a correction of this notice is published; not content (the notice keeps
+    # its fingerprint), it only keeps the superseded version out of search.
+    is_superseded = models.BooleanField(_("已被更正"), default=False, editable=False)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("item"),
+                FieldRowPanel([FieldPanel("document_number"), FieldPanel("issuer")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("issued_on"),
+                        FieldPanel("contact_name"),
+                        FieldPanel("contact_phone"),
+                    ]
+                ),
+            ],
+            heading=_("公示信息"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("notice_starts_on"), FieldPanel("notice_ends_on")]),
+                FieldPanel("objection_method"),
+                FieldPanel("objection_until"),
+            ],
+            heading=_("公示期与异议"),
+        ),
+        FieldRowPanel(
+            [FieldPanel("period_starts_on"), FieldPanel("period_ends_on")], heading=_("所涉期间")
+        ),
+        FieldPanel("body"),
+        InlinePanel("attachments", label=_("附件")),
+        MultiFieldPanel([FieldPanel("corrects"), FieldPanel("correction_note")], heading=_("更正")),
+    ]
+    parent_page_types = ["notices.CompoundNoticesPage"]
+    subpage_types: list[str] = []
+
+    # Pre-segmented Chinese words (STACK.md §6), so a word inside a title is found.
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("search_text"),
+        index.AutocompleteField("search_text"),
+        index.FilterField("compound"),
+        index.FilterField("is_superseded"),
+    ]
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = pgettext_lazy("复数", "公示")
+        permissions = [("review_noticepage", _("审核发布公示"))]
+
+    jurisdiction_fields = ("compound__region_path", "compound_id")
+
+    # Fields whose values are the notice's content: a published notice keeps them as they
+    # were (MSG_FROZEN) and the fingerprint covers them (disclosures.notices.fingerprints).
+    CONTENT_FIELDS = (
+        "title", "slug", "item_id", "document_number", "issuer", "issued_on",
+        "notice_starts_on", "notice_ends_on", "objection_method", "objection_until",
+        "contact_name", "contact_phone", "period_starts_on", "period_ends_on",
+        "corrects_id", "correction_note",
+    )  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.title
+
+    # Derived values -----------------------------------------------------------------
+
+    def search_text(self) -> str:
+        from .search import zh_segment
+        from .text import notice_plain_text
+
+        return zh_segment(f"{self.title} {notice_plain_text(self)}")
+
+    @property
+    def is_frozen(self) -> bool:
+        """Published once (now or before): its content may no longer change."""
+        return bool(self.pk) and (
+            self.first_published_at is not None
+            or NoticeFingerprint.objects.filter(page_id=self.pk).exists()
+        )
+
+    @property
+    def ends_on(self) -> datetime.date:
+        return self.notice_ends_on or _default_end(self.notice_starts_on)
+
+    @property
+    def objection_deadline(self) -> datetime.date:
+        return self.objection_until or self.ends_on
+
+    def in_notice_period(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.notice_starts_on <= today <= self.ends_on
+
+    # Validation and the publication guard ------------------------------------------
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.notice_starts_on and not self.notice_ends_on:
+            self.notice_ends_on = _default_end(self.notice_starts_on)
+        if (
+            self.notice_ends_on
+            and self.notice_starts_on
+            and self.notice_ends_on < self.notice_starts_on
+        ):
+            errors["notice_ends_on"] = MSG_PERIOD_ORDER
+        if not self.objection_until and self.notice_ends_on:
+            self.objection_until = self.notice_ends_on
+        if (
+            self.objection_until
+            and self.notice_starts_on
+            and self.objection_until < self.notice_starts_on
+        ):
+            errors["objection_until"] = MSG_OBJECTION_BEFORE
+        if (
+            self.period_starts_on
+            and self.period_ends_on
+            and self.period_ends_on < self.period_starts_on
+        ):
+            errors["period_ends_on"] = MSG_COVERED_ORDER
+        if self.corrects_id:
+            original = NoticePage.objects.filter(pk=self.corrects_id).first()
+            if (
+                original is None
+                or original.pk == self.pk
+                or original.first_published_at is None
+                or (self.compound_id and original.compound_id != self.compound_id)
+            ):
+                errors["corrects"] = MSG_CORRECTS_OTHER
+            if not self.correction_note.strip():
+                errors["correction_note"] = MSG_CORRECTION_NOTE
+        if errors:
+            raise ValidationError(errors)
+        self._schedule_from_notice_period()
+
+    def _schedule_from_notice_period(self) -> None:
+        """Scheduled publishing follows the 公示期: a notice whose period starts later goes
+        live at the start of that day; an item withdrawn after its period expires at the
+        end of the last day."""
+        tz = timezone.get_current_timezone()
+        if self.notice_starts_on and self.first_published_at is None:
+            start = datetime.datetime.combine(self.notice_starts_on, datetime.time.min, tz)
+            self.go_live_at = start if start > timezone.now() else None
+        if self.item_id and self.item.withdraw_after_notice:
+            self.expire_at = datetime.datetime.combine(
+                self.ends_on + datetime.timedelta(days=1), datetime.time.min, tz
+            )
+        else:
+            self.expire_at = None
+
+    def full_clean(self, *args, **kwargs):
+        self._set_compound()
+        super().full_clean(*args, **kwargs)
+
+    def _set_compound(self) -> None:
+        if self.compound_id or not self.path or self.depth <= 1:
+            return
+        parent_path = self.path[: -self.steplen]
+        board = CompoundNoticesPage.objects.filter(path=parent_path).only("compound_id").first()
+        if board is not None:
+            self.compound_id = board.compound_id
+
+    def save_revision(self, *args, **kwargs):
+        if self.is_frozen:
+            raise ValidationError(MSG_FROZEN, code="frozen")
+        return super().save_revision(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        """The integrity checkpoint every publication passes (the admin, a workflow's
+        approval, scheduled publishing, the API all save the page live): a first
+        publication must have been approved by the community review and hold no personal
+        data, and is then fingerprinted into the chain; a published notice's content
+        never changes."""
+        from . import fingerprints, guard
+
+        self._set_compound()
+        with transaction.atomic():
+            stored = (
+                NoticePage.objects.select_for_update().filter(pk=self.pk).first()
+                if self.pk
+                else None
+            )
+            if stored is not None and stored.first_published_at is not None:
+                if fingerprints.content_differs(stored, self):
+                    raise ValidationError(MSG_FROZEN, code="frozen")
+            going_live = (
+                self.live
+                and (stored is None or not stored.live)
+                and (not NoticeFingerprint.objects.filter(page_id=self.pk).exists())
+            )
+            if going_live:
+                if not review_approved(self, self.live_revision_id):
+                    raise PermissionDenied(MSG_UNREVIEWED)
+                guard.notice_check_personal_data(self)
+            super().save(*args, **kwargs)
+            if going_live:
+                fingerprints.fingerprint_record(notice=self)
+                if self.corrects_id:
+                    NoticePage.objects.filter(pk=self.corrects_id).update(is_superseded=True)
+
+    def delete(self, *args, **kwargs):
+        if self.is_frozen:
+            raise ValidationError(MSG_FROZEN, code="frozen")
+        return super().delete(*args, **kwargs)
+
+    def permissions_for_user(self, user):
+        from .permissions import NoticePagePermissionTester
+
+        return NoticePagePermissionTester(user, self)
+
+    @path("")
+    def notice(self, request):
+        return self.render(request)
+
+    @path("attachments/<int:pk>/", name="attachment")
+    def attachment(self, request, pk: int):
+        """An attachment of this published notice, public like the notice (documents are
+        otherwise private papers, common.files); a draft's attachments are not served."""
+        from .views import attachment_serve
+
+        return attachment_serve(request, notice=self, attachment_pk=pk)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["fingerprint"] = NoticeFingerprint.objects.filter(page_id=self.pk).first()
+        context["corrections"] = self.corrections.live().order_by("first_published_at")
+        return context
+
+
+class NoticeAttachment(Orderable):
+    """A document attached to a notice (PDF, image). Its bytes are in the fingerprint."""
+
+    page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("文件"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("附件名称"), max_length=200)
+
+    panels = [FieldPanel("title"), FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("附件")
+        verbose_name_plural = pgettext_lazy("复数", "附件")
+
+    jurisdiction_fields = ("page__compound__region_path", "page__compound_id")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeFingerprint(models.Model):
+    """One published notice in its compound's hash chain. Append-only: rows are written
+    once, at first publication, and never changed or deleted; ``verify_notices``
+    recomputes every link."""
+
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="+"
+    )
+    region_path = models.CharField(max_length=255, editable=False)
+    sequence = models.PositiveIntegerField(_("序号"))
+    page = models.OneToOneField(
+        NoticePage, verbose_name=_("公示"), on_delete=models.PROTECT, related_name="fingerprint"
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", verbose_name=_("版本"), on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"))
+    content_sha256 = models.CharField(_("内容指纹"), max_length=64)
+    previous_sha256 = models.CharField(_("前一条指纹"), max_length=64)
+    sha256 = models.CharField(_("链上指纹"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("公示指纹")
+        verbose_name_plural = pgettext_lazy("复数", "公示指纹")
+        ordering = ["compound_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compound", "sequence"], name="notice_fingerprint_unique_sequence"
+            )
+        ]
+        indexes = [models.Index(fields=["region_path"], name="notice_fp_region_idx")]
+
+    jurisdiction_fields = ("region_path", "compound_id")
+
+    def __str__(self) -> str:
+        return self.sha256
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("公示指纹只能追加，不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("公示指纹只能追加，不能删除。"))
+
+
+class CommunityReviewTask(Task):
+    """Review by the community officers of the notice's compound: users whose roles give
+    ``notices.review_noticepage`` and whose manage grant covers that compound
+    (common.access). Nobody else sees or acts on the task."""
+
+    admin_form_fields = Task.admin_form_fields
+
+    class Meta:
+        verbose_name = _("社区审核")
+        verbose_name_plural = pgettext_lazy("复数", "社区审核")
+
+    @staticmethod
+    def user_reviews(obj, user) -> bool:
+        from common.access import can
+
+        compound = getattr(obj, "compound", None)
+        return compound is not None and can(user, "notices.review_noticepage", compound)
+
+    def user_can_access_editor(self, obj, user):
+        return self.user_reviews(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self.user_reviews(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self.user_reviews(obj, user)
+
+    def user_can_unlock(self, obj, user):
+        return False
+
+    def get_actions(self, obj, user):
+        from .guard import notice_personal_data
+
+        if not self.user_reviews(obj, user):
+            return []
+        actions = [("reject", _("退回修改"), True)]
+        # The reviewer sees the personal-data warning and cannot approve past it (§4).
+        if not notice_personal_data(obj):
+            actions += [("approve", _("审核通过并发布"), False),
+                        ("approve", _("审核通过并附意见"), True)]  # fmt: skip
+        return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from .guard import notice_check_personal_data
+
+        if action_name == "approve":
+            if not self.user_reviews(task_state.revision.as_object(), user):
+                raise PermissionDenied(MSG_UNREVIEWED)
+            notice_check_personal_data(task_state.revision.as_object())
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        from django.db.models.functions import Cast
+
+        from common.access import scoped
+
+        if not user.is_active or not user.has_perm("notices.review_noticepage"):
+            return TaskState.objects.none()
+        pages = scoped(NoticePage, user=user, level=MANAGE).annotate(
+            key=Cast("pk", models.CharField())
+        )
+        return self.task_states.filter(
+            status=TaskState.STATUS_IN_PROGRESS,
+            workflow_state__object_id__in=pages.values("key"),
+        )
+
+    @classmethod
+    def get_description(cls):
+        return _("由公示所属小区的社区工作人员审核")
+
+
+def review_approved(notice: NoticePage, revision_id: int | None) -> bool:
+    """Whether the community review approved this revision of the notice (§2)."""
+    if revision_id is None:
+        return False
+    return TaskState.objects.filter(
+        revision_id=revision_id,
+        status=TaskState.STATUS_APPROVED,
+        task__in=CommunityReviewTask.objects.all(),
+    ).exists()

@@ -1,0 +1,24 @@
+"""Public files of published notices."""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+
+from django.http import FileResponse, Http404
+
+
+def attachment_serve(request, *, notice, attachment_pk: int):
+    if not notice.live or notice.expired:
+        raise Http404
+    attachment = notice.attachments.filter(pk=attachment_pk).select_related("document").first()
+    if attachment is None:
+        raise Http404
+    document = attachment.document
+    name = posixpath.basename(document.file.name)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(
+        document.file.open("rb"), content_type=content_type, as_attachment=False, filename=name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

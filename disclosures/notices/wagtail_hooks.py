@@ -1,0 +1,74 @@
+"""Admin registration and the admin side of the notice rules: a published notice cannot
+be opened for editing or deleted (§3), publishing needs the community review, and the
+personal-data warning is shown to drafters and reviewers alike (§4). The page's own save
+enforces the same rules for every other path (models.NoticePage.save)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from .guard import findings_message, notice_personal_data
+from .models import MSG_FROZEN, MSG_UNREVIEWED, NoticePage, review_approved
+from .viewsets import disclosure_item_viewset
+
+
+def _notice(page) -> NoticePage | None:
+    specific = page.specific
+    return specific if isinstance(specific, NoticePage) else None
+
+
+def _back(page):
+    return redirect(reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
+
+
+@hooks.register("before_edit_page")
+def refuse_editing_published_notice(request, page):
+    notice = _notice(page)
+    if notice is None:
+        return None
+    if notice.is_frozen:
+        messages.error(request, str(MSG_FROZEN))
+        return _back(page)
+    if request.method == "GET":
+        latest = notice.get_latest_revision_as_object()
+        findings = notice_personal_data(latest)
+        if findings:
+            messages.warning(request, findings_message(findings))
+    return None
+
+
+@hooks.register("before_publish_page")
+def refuse_unreviewed_or_personal(request, page):
+    notice = _notice(page)
+    if notice is None:
+        return None
+    if notice.is_frozen:
+        messages.error(request, str(MSG_FROZEN))
+        return _back(page)
+    latest = notice.get_latest_revision()
+    if not review_approved(notice, latest.pk if latest else None):
+        messages.error(request, str(MSG_UNREVIEWED))
+        return _back(page)
+    findings = notice_personal_data(latest.as_object())
+    if findings:
+        messages.error(request, findings_message(findings))
+        return _back(page)
+    return None
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_published_notice(request, page):
+    notice = _notice(page)
+    if notice is not None and notice.is_frozen:
+        messages.error(request, _("已发布的公示不能删除。"))
+        return _back(page)
+    return None
+
+
+@hooks.register("register_admin_viewset")
+def register_catalogue():
+    return disclosure_item_viewset
