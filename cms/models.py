@@ -14,13 +14,15 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageViewRestriction, Site
 
+from committees.elections.selectors.elections import published_candidates_for
 from committees.selectors.committees import committee_public_for
-from committees.selectors.elections import published_candidates_for
 from estates import selectors
 from estates.choices import RegionLevel
 
 from .caching import cached_view_restrictions, mark_portal_response
+from .contacts import compound_contacts
 from .fragments import portal_data
+from .site_settings import PortalSettings  # noqa: F401  (a model of this app)
 
 SEARCH_PAGE_SIZE = 20
 COMPOUND_PAGE_SIZE = 50
@@ -40,10 +42,12 @@ def compound_page_data(pk: int) -> dict | None:
     compound = selectors.compound_get_public(pk=pk)
     if compound is None:
         return None
+    grids = selectors.grid_staff_for_compound(compound=compound)
     return {
         "compound": compound,
         "breadcrumbs": selectors.compound_breadcrumbs(compound),
-        "grids": selectors.grid_staff_for_compound(compound=compound),
+        "grids": grids,
+        "contacts": compound_contacts(compound, grids),
         "committee_public": (
             committee_public_for(compound) if compound.has_active_committee else None
         ),
@@ -64,7 +68,8 @@ class PortalHomePage(RoutablePageMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = []
+    # Each compound's notice board (disclosures.notices) hangs under the portal.
+    subpage_types = ["notices.CompoundNoticesPage"]
     max_count = 1
 
     class Meta:

@@ -57,3 +57,8 @@ def connect() -> None:
 
     for model in (Site, *get_page_models()):
         _watch(model, f"cms.portal.site_or_page.{model._meta.label_lower}")
+    # The footer's operating body, contact and filing numbers, and the compound pages'
+    # hotline: each process reloads them with its site table, and cached pages drop.
+    from .site_settings import PortalSettings
+
+    _watch(PortalSettings, "cms.portal.settings")

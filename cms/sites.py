@@ -5,7 +5,8 @@ instance of its root page (a second), though both change only when an editor edi
 or a page. :class:`SiteMiddleware` hands Wagtail the site from a process-local table
 instead (``Site.find_for_request`` honours ``request._wagtail_site``). The table is keyed
 by the portal generation, which cms.signals moves on any site or page change, so every
-worker process sees an edit at its next request, as with the page cache.
+worker process sees an edit at its next request, as with the page cache. The site's footer
+settings (cms.site_settings) come with it, from the same query, so the footer costs none.
 """
 
 from __future__ import annotations
@@ -13,9 +14,17 @@ from __future__ import annotations
 import copy
 import threading
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Case, IntegerField, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail.models import Site
+from wagtail.models.sites import (
+    MATCH_DEFAULT,
+    MATCH_HOSTNAME,
+    MATCH_HOSTNAME_DEFAULT,
+    MATCH_HOSTNAME_PORT,
+)
 
 from .caching import EXCLUDED_PREFIXES, registry_generation
 
@@ -61,10 +70,42 @@ def forget_sites() -> None:
         _table_generation = None
 
 
+def _site_for_hostname(hostname: str, port: int) -> Site | None:
+    """Wagtail's ``get_site_for_hostname`` (same matching rules), with the site's
+    settings joined to it."""
+    sites = list(
+        Site.objects.annotate(
+            match=Case(
+                When(hostname=hostname, port=port, then=MATCH_HOSTNAME_PORT),
+                When(hostname=hostname, is_default_site=True, then=MATCH_HOSTNAME_DEFAULT),
+                When(is_default_site=True, then=MATCH_DEFAULT),
+                default=MATCH_HOSTNAME,
+                output_field=IntegerField(),
+            )
+        )
+        .filter(Q(hostname=hostname) | Q(is_default_site=True))
+        .order_by("match")
+        .select_related("root_page", "portalsettings")
+    )
+    if not sites:
+        return None
+    if len(sites) == 1 or sites[0].match in (MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT):
+        return sites[0]
+    if sites[0].match == MATCH_DEFAULT:
+        return sites[len(sites) == 2]
+    return None
+
+
 def _load(request: HttpRequest) -> Site | None:
-    site = Site._find_for_request(request)
+    from .site_settings import PortalSettings
+
+    site = _site_for_hostname(split_domain_port(request._get_raw_host())[0], request.get_port())
     if site is not None:
         site.root_page = site.root_page.specific
+        try:
+            site.portal_settings = site.portalsettings
+        except ObjectDoesNotExist:
+            site.portal_settings = PortalSettings()
     return site
 
 

@@ -66,7 +66,10 @@ class RegionCreateForm(ScopedForm):
 
     class Meta:
         model = Region
-        fields = ["parent", "code", "name", "short_name", "level"]
+        fields = ["parent", "code", "name", "short_name", "level", "office_phone"]
+
+    def clean_office_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("office_phone") or "")
 
     def clean(self):
         cleaned = super().clean()
@@ -84,7 +87,10 @@ class RegionEditForm(ScopedForm):
 
     class Meta:
         model = Region
-        fields = ["name", "short_name"]
+        fields = ["name", "short_name", "office_phone"]
+
+    def clean_office_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("office_phone") or "")
 
 
 class PropertyCompanyForm(ScopedForm):

@@ -21,7 +21,8 @@ from django.utils import timezone
 from common.jurisdiction import Jurisdiction
 
 from .choices import AreaSource
-from .models import Building, Compound, Owner, Ownership, Unit
+from .models import Building, Compound, Owner, Ownership, PinyinNamedMixin, Unit
+from .pinyin import pinyin_columns
 from .signals import registry_bulk_changed
 
 BATCH = 2000
@@ -89,9 +90,14 @@ def bulk_insert(
     model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> list[int]:
     """Insert plain tuples (values for ``fields``, by attname) and return their new ids in
-    order. Fields left out get their model default; auto_now fields get now."""
+    order. Fields left out get their model default; auto_now fields get now; the pinyin
+    of a name is worked out here as ``save()`` would (estates.pinyin)."""
     if not rows:
         return []
+    if issubclass(model, PinyinNamedMixin) and "name" in fields and "name_sort" not in fields:
+        at = list(fields).index("name")
+        fields = [*fields, "name_sort", "name_pinyin"]
+        rows = [(*row, *pinyin_columns(row[at])) for row in rows]
     opts = model._meta
     now = timezone.now()
     extra_columns, extra_values = [], []

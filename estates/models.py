@@ -14,6 +14,7 @@ from common.models import TimeStampedModel
 from common.validators import validate_credit_code, validate_id_number, validate_phone
 
 from .choices import AreaSource, DepartmentKind, GridRole, OwnerKind, RegionLevel
+from .pinyin import pinyin_columns
 from .validators import validate_year
 
 PATH_SEP = "/"
@@ -38,7 +39,25 @@ class RegionPathMixin(models.Model):
         super().save(*args, **kwargs)
 
 
-class Region(models.Model):
+class PinyinNamedMixin(models.Model):
+    """Keeps the pinyin of ``name``: the sort key of lists on SQLite and the text a search
+    in pinyin matches (estates.pinyin). Bulk inserts fill them too (estates.loading)."""
+
+    name_sort = models.CharField(_("拼音排序"), max_length=700, blank=True, editable=False)
+    name_pinyin = models.CharField(_("拼音"), max_length=800, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.name_sort, self.name_pinyin = pinyin_columns(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_sort", "name_pinyin"}
+        super().save(*args, **kwargs)
+
+
+class Region(PinyinNamedMixin, models.Model):
     """A node of the administrative tree. `path` is the materialised path of codes,
     e.g. ``530000/532600/532601/``, so a subtree is one indexed prefix match."""
 
@@ -55,6 +74,15 @@ class Region(models.Model):
         related_name="children",
     )
     path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
+    office_phone = models.CharField(
+        _("对外联系电话"),
+        max_length=20,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_(
+            "居委会、村委会或街道办事处的办公电话，显示在所辖小区的公开页面上，供居民联系。"
+        ),
+    )
 
     class Meta:
         indexes = [path_index("region", "path")]
@@ -119,7 +147,7 @@ class PropertyCompany(RegionPathMixin, TimeStampedModel):
         return self.name
 
 
-class Compound(RegionPathMixin, TimeStampedModel):
+class Compound(RegionPathMixin, PinyinNamedMixin, TimeStampedModel):
     """A residential compound (小区) in a community. `region_path` copies the
     community's path so jurisdiction filters need no join."""
 

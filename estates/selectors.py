@@ -48,6 +48,7 @@ from .models import (
     Region,
     Unit,
 )
+from .pinyin import is_pinyin_term, pinyin_order
 
 # A compound's community and its four ancestors, fetched with the compound in one join.
 COMPOUND_REGION_CHAIN = "region__parent__parent__parent__parent"
@@ -114,9 +115,13 @@ def region_ancestors(region: Region) -> list[Region]:
 
 
 def portal_overview() -> tuple[list[Region], dict[str, int]]:
-    """The front page: provinces and prefectures with their compound counts, and the
-    headline figures, in two queries."""
-    regions = list(Region.objects.filter(level__lte=RegionLevel.PREFECTURE).order_by("path"))
+    """The front page: provinces and prefectures (each level in pinyin order) with their
+    compound counts, and the headline figures, in two queries."""
+    regions = list(
+        Region.objects.filter(level__lte=RegionLevel.PREFECTURE).order_by(
+            "level", pinyin_order(), "pk"
+        )
+    )
     counts, red = _grouped_counts("")
     totals = {"compounds": counts[""], "red_property": red[""]}
     return _with_counts(regions, counts), totals
@@ -134,11 +139,12 @@ def region_get_public(*, code: str) -> Region | None:
 
 
 def region_list_children(*, parent: Region | None) -> list[Region]:
-    """Child regions (or the roots) with compound counts."""
+    """Child regions (or the roots) in pinyin order, with compound counts."""
     counts = getattr(parent, "subtree_compound_counts", None)
     if counts is None:
         counts = compound_counts_under(parent.path if parent else "")
-    return _with_counts(list(Region.objects.filter(parent=parent).order_by("code")), counts)
+    children = Region.objects.filter(parent=parent).order_by(pinyin_order(), "pk")
+    return _with_counts(list(children), counts)
 
 
 def region_list_children_by_code(*, code: str | None) -> list[Region]:
@@ -147,7 +153,7 @@ def region_list_children_by_code(*, code: str | None) -> list[Region]:
     regions = list(
         (
             Region.objects.filter(parent__code=code) if code else Region.objects.filter(parent=None)
-        ).order_by("code")
+        ).order_by(pinyin_order(), "pk")
     )
     if not regions:
         return regions
@@ -160,35 +166,74 @@ def region_list_children_by_code(*, code: str | None) -> list[Region]:
 # ---------------------------------------------------------------- public: compounds
 
 
-def compound_list_public(*, region: Region | None = None, q: str = "") -> QuerySet[Compound]:
-    """Compounds for listings and search, with their community and street for context.
+# A search takes this many words at most; the rest are ignored (the box holds 50 characters).
+SEARCH_MAX_TERMS = 5
 
-    Chinese search: an ``icontains`` match on name or address works for any run of CJK
-    characters on SQLite and PostgreSQL (full-text backends treat a CJK run as one token,
-    STACK.md §6); 阳光 finds 阳光花园小区. Names starting with the query rank first, then
-    other name matches, then address matches. A query with no cased letters (Chinese,
-    digits) matches as it is: folding case on every row would only cost time (about half
-    of a search at province scale on PostgreSQL).
+
+def search_terms(q: str) -> list[str]:
+    """The words of a search, split at any space (an ideographic one too), each once."""
+    return list(dict.fromkeys((q or "").split()))[:SEARCH_MAX_TERMS]
+
+
+def _contains(field: str, term: str, *, start: bool = False) -> Q:
+    """A match of term in field. A term with no cased letters (Chinese, digits) matches as
+    it is: folding case on every row would only cost time (about half of a search at
+    province scale on PostgreSQL)."""
+    fold = "i" if term.upper() != term.lower() else ""
+    return Q(**{f"{field}__{fold}{'startswith' if start else 'contains'}": term})
+
+
+def _name_match(term: str, *, start: bool = False) -> Q:
+    """The compound's name holds the term, in characters or in pinyin (its syllables
+    joined, or their initials: "yangguang", "yghy" find 阳光花园)."""
+    condition = _contains("name", term, start=start)
+    if is_pinyin_term(term):
+        condition |= _contains("name_pinyin", term.lower(), start=start)
+    return condition
+
+
+def _term_match(term: str) -> Q:
+    """A word of a search: in the compound's name (characters or pinyin), its address,
+    its property company's name, or the name of its community or street."""
+    condition = _name_match(term)
+    for field in ("address", "property_company__name", "region__name", "region__parent__name"):
+        condition |= _contains(field, term)
+    return condition
+
+
+def compound_list_public(*, region: Region | None = None, q: str = "") -> QuerySet[Compound]:
+    """Compounds for listings and search, with their community and street for context, in
+    pinyin order of their names within each community.
+
+    Chinese search: a ``contains`` match works for any run of CJK characters on SQLite
+    and PostgreSQL (full-text backends treat a CJK run as one token, STACK.md §6); 阳光
+    finds 阳光花园小区. Every word of the query must match (阳光 花园; 开化 阳光 for the
+    阳光 compounds of 开化街道), each in the name, in its pinyin, in the address, the
+    property company's name or the community's or street's name, in one query. Names that
+    start with the first word rank first, then names holding every word, then the rest.
     """
     compounds = Compound.objects.select_related("region__parent")
     if region is not None:
         compounds = compounds.filter(region_path__startswith=region.path)
-    q = (q or "").strip()
-    if not q:
-        return compounds.order_by("region_path", "name", "pk")
-    fold = "i" if q.upper() != q.lower() else ""
-    contains, startswith = f"{fold}contains", f"{fold}startswith"
+    terms = search_terms(q)
+    if not terms:
+        return compounds.order_by("region_path", pinyin_order(), "pk")
+    condition = Q()
+    in_name = Q()
+    for term in terms:
+        condition &= _term_match(term)
+        in_name &= _name_match(term)
     return (
-        compounds.filter(Q(**{f"name__{contains}": q}) | Q(**{f"address__{contains}": q}))
+        compounds.filter(condition)
         .annotate(
             rank=Case(
-                When(**{f"name__{startswith}": q}, then=Value(0)),
-                When(**{f"name__{contains}": q}, then=Value(1)),
+                When(_name_match(terms[0], start=True) & in_name, then=Value(0)),
+                When(in_name, then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
             )
         )
-        .order_by("rank", "region_path", "name", "pk")
+        .order_by("rank", "region_path", pinyin_order(), "pk")
     )
 
 

@@ -37,9 +37,22 @@ LOG_ACTIONS = [(ACTION_BUILDING_MOVE, _("楼栋移至其他小区"))]
 
 
 def region_create(
-    *, code: str, name: str, level: RegionLevel, parent: Region | None = None, short_name: str = ""
+    *,
+    code: str,
+    name: str,
+    level: RegionLevel,
+    parent: Region | None = None,
+    short_name: str = "",
+    office_phone: str = "",
 ) -> Region:
-    region = Region(code=code, name=name, level=level, parent=parent, short_name=short_name)
+    region = Region(
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        short_name=short_name,
+        office_phone=normalize_phone(office_phone),
+    )
     region.path = f"{parent.path if parent else ''}{code}/"
     region.full_clean()
     region.save()

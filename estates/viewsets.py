@@ -35,6 +35,7 @@ from .models import (
     Region,
     Unit,
 )
+from .pinyin import pinyin_order
 
 ID_NUMBER_LENGTH = 18
 
@@ -52,8 +53,31 @@ class RegistryViewSet(AppModelViewSet):
     inspect_view_fields_exclude = ["region_path", "path"]
 
 
+class PinyinOrderedIndexView(ScopedIndexView):
+    """Sorting by name, by default or by a click on the column, follows pinyin (阿 before
+    白 before 陈, estates.pinyin) rather than the characters' code points."""
+
+    pinyin_fields = ("name",)
+
+    def order_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().order_queryset(queryset)
+        keys = self.ordering if isinstance(self.ordering, list | tuple) else (self.ordering,)
+        if not any(key and key.lstrip("-") in self.pinyin_fields for key in keys):
+            return queryset
+        return queryset.order_by(
+            *(
+                pinyin_order(key.lstrip("-"), descending=key.startswith("-"))
+                if key.lstrip("-") in self.pinyin_fields
+                else key
+                for key in keys
+            ),
+            "pk",
+        )
+
+
 class RegionViewSet(RegistryViewSet):
     model = Region
+    index_view_class = PinyinOrderedIndexView
     icon = "site"
     menu_order = 100
     form_class = forms.RegionCreateForm
@@ -61,8 +85,9 @@ class RegionViewSet(RegistryViewSet):
     list_display = ["name", "code", "level", Column("parent", label=_("上级区域"))]
     list_select_related = ("parent",)
     filterset_class = filters.RegionFilterSet
-    search_fields = ["name", "short_name", "code"]
-    ordering = ["path"]
+    search_fields = ["name", "short_name", "code", "name_pinyin"]
+    # Upper levels first, each in pinyin order.
+    ordering = ["level", "name"]
 
 
 class PropertyCompanyViewSet(RegistryViewSet):
@@ -84,6 +109,7 @@ class PropertyCompanyViewSet(RegistryViewSet):
 
 class CompoundViewSet(RegistryViewSet):
     model = Compound
+    index_view_class = PinyinOrderedIndexView
     icon = "home"
     add_to_reference_index = True
     menu_order = 300
@@ -98,7 +124,7 @@ class CompoundViewSet(RegistryViewSet):
     ]
     list_select_related = ("region__parent", "property_company")
     filterset_class = filters.CompoundFilterSet
-    search_fields = ["name", "address"]
+    search_fields = ["name", "address", "name_pinyin"]
     ordering = ["region_path", "name"]
 
 

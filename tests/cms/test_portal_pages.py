@@ -122,9 +122,10 @@ class TestCompoundPage:
             assert crumb in html
         assert "红色物业" in html
         assert "2008年" in html
-        assert "<dd>3</dd>" in html  # buildings
-        assert "<dd>12</dd>" in html  # units
-        assert "<dd>12,346.68 平方米</dd>" in html  # 12 × 1,028.89
+        # Numbers with their units, never broken across lines.
+        assert '<dd><span class="nowrap">3\u00a0栋</span></dd>' in html  # buildings
+        assert '<dd><span class="nowrap">12\u00a0套</span></dd>' in html  # units
+        assert '<dd><span class="nowrap">12,346.68\u00a0平方米</span></dd>' in html  # 12 × 1,028.89
         assert f"{compound.updated_at.year}年" in html and "月" in html
 
     def test_shows_company_and_grid_staff_with_tap_to_call(self, client, compound):
@@ -142,9 +143,11 @@ class TestCompoundPage:
     def test_compound_without_company_or_staff(self, client, tree, portal):
         bare = services.compound_create(region=tree.communities[1], name="老城区小区")
         _, html = get(client, f"/c/{bare.pk}/")
-        assert "本小区暂无物业服务企业" in html
+        # Plain words: the system knows there is neither a company nor a committee.
+        assert "本小区未登记物业服务企业，也未成立业主委员会或物业管理委员会" in html
+        assert "可能" not in html
         assert "本小区暂未登记网格工作人员" in html
-        assert "<dd>0.00 平方米</dd>" in html
+        assert '<dd><span class="nowrap">0.00\u00a0平方米</span></dd>' in html
 
     def test_photo_is_a_rendition_with_alt_text(self, client, compound, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path

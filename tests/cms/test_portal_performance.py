@@ -142,7 +142,7 @@ def test_grid_staff_and_units_drop_cached_pages(client, compound):
     services.unit_create(
         building=compound.buildings.first(), room="999", exclusive_area=Decimal("50.00")
     )
-    assert "<dd>5</dd>" in fresh_html(client, url)  # 2 × 2 + 1 units
+    assert '<span class="nowrap">5\u00a0套</span>' in fresh_html(client, url)  # 2 × 2 + 1 units
 
 
 def test_company_and_region_changes_drop_cached_pages(client, tree, compound):

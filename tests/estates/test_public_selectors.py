@@ -68,7 +68,12 @@ def test_region_page_reads_take_fixed_queries(uneven):
 
 def test_children_by_code_and_roots(uneven):
     streets = selectors.region_list_children_by_code(code=uneven.county.code)
-    assert [s.compound_count for s in streets] == [5, 2, 0]
+    # Pinyin order: 开化 (kai), 空白 (kong), 卧龙 (wo).
+    assert [(s.name, s.compound_count) for s in streets] == [
+        ("开化街道", 5),
+        ("空白街道", 0),
+        ("卧龙街道", 2),
+    ]
     (province,) = selectors.region_list_children_by_code(code=None)
     assert province.compound_count == 7
     assert selectors.region_list_children_by_code(code="532601009001") == []
