@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -209,7 +209,7 @@ def filing_create(request: HttpRequest, payload: FilingIn):
         scope_note=payload.scope_note,
         buildings=_buildings(request.user, committee.compound_id, payload.building_ids),
     )
-    return 201, _detail(request.user, filing.pk)
+    return Status(201, _detail(request.user, filing.pk))
 
 
 @router.get("/{int:filing_id}/", response=FilingDetailOut, summary="报备详情")
