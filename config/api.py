@@ -7,9 +7,11 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from committees.api import router as committees_router
-from committees.review_api import router as review_router
+from committees.elections.api import router as review_router
 from common.access import MSG_FORBIDDEN, MSG_NOT_FOUND
 from common.transitions import InvalidTransition
+from disclosures.filings.api import router as filings_router
+from disclosures.votes.api import router as votes_router
 from estates.api import public, registry
 
 
@@ -30,6 +32,8 @@ api.add_router("/public/", public)
 api.add_router("/registry/", registry)
 api.add_router("/registry/", review_router)
 api.add_router("/registry/committees/", committees_router)
+api.add_router("/registry/filings/", filings_router)
+api.add_router("/registry/votes/", votes_router)
 
 
 # common.access raises Django's exceptions; the API answers them with their Chinese message.

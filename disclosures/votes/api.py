@@ -1,0 +1,258 @@
+"""JSON API for owners' votes and their ballots (DOMAIN §1), mounted by config.api under
+/api/registry/votes/.
+
+The registry routers' conventions: session, Wagtail token or basic auth; the role's
+permission (403 otherwise); everything fetched through ``common.access`` so a vote outside
+the caller's jurisdiction answers 404 like a missing one; state changes through the
+services and so the shared transition mechanism (a refused verb 409, a refused actor 403,
+bad input 400, each with its Chinese message).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, File, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from common.access import fetch, require_role, scoped
+from common.api_auth import REGISTRY_AUTH
+from common.jurisdiction import VIEW
+from disclosures.filings.models import Filing
+from estates.api import MAX_PAGE_SIZE, PAGE_SIZE, BoundedPagination
+from estates.importing import RegistryFileError, read_upload
+from estates.models import Building, Unit
+
+from . import services
+from .choices import BallotChoice, VoteStatus
+from .importing import BallotImportError, ballots_import
+from .models import Ballot, Vote
+from .selectors import vote_result, vote_tally, votes_visible_to
+from .workflows import ENTER_BALLOT, MANAGE_VOTE
+
+VIEW_VOTE = "votes.view_vote"
+VIEW_BALLOT = "votes.view_ballot"
+
+MSG_UNKNOWN_STATUS = _("未知的状态。")
+MSG_UNKNOWN_BUILDING = _("楼栋不存在或不属于该小区。")
+MSG_UNKNOWN_UNIT = _("房屋不存在或不属于该小区。")
+MSG_NOT_OPENED = _("该表决尚未开启，没有表决业主名册。")
+
+router = Router(tags=["votes"], auth=REGISTRY_AUTH)
+
+
+class VoteOut(Schema):
+    id: int
+    compound_id: int
+    compound: str = Field(..., alias="compound.name")
+    filing_id: int
+    receipt_number: str = Field(..., alias="filing.receipt_number")
+    title: str
+    matter_type: str
+    matter_type_label: str = Field(..., alias="get_matter_type_display")
+    scope_kind: str
+    scope_kind_label: str = Field(..., alias="get_scope_kind_display")
+    starts_on: date
+    ends_on: date
+    status: str
+    status_label: str = Field(..., alias="get_status_display")
+    silent_with_majority: bool
+    electorate_heads: int | None
+    electorate_area: Decimal | None
+    opened_at: datetime | None
+    counted_at: datetime | None
+
+
+class VoteIn(Schema):
+    filing_id: int
+    title: str = ""
+    starts_on: date
+    ends_on: date
+    building_ids: list[int] | None = None
+    unit_ids: list[int] = []
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class BallotOut(Schema):
+    id: int
+    building: str = Field(..., alias="entry.building_name")
+    entrance: str = Field(..., alias="entry.entrance")
+    room: str = Field(..., alias="entry.room")
+    area: Decimal = Field(..., alias="entry.area")
+    choice: str
+    choice_label: str = Field(..., alias="get_choice_display")
+    cast_on: date
+    proxy_name: str
+    source: str
+    entered_by: str = Field(..., alias="entered_by.username")
+    entered_at: datetime
+
+
+class BallotIn(Schema):
+    building: str
+    entrance: str = ""
+    room: str
+    choice: BallotChoice
+    cast_on: date | None = None
+    proxy_name: str = ""
+
+
+class ImportOut(Schema):
+    imported: int
+
+
+def _vote(user, vote_id: int) -> Vote:
+    return fetch(votes_visible_to(user), user=user, pk=vote_id)
+
+
+def _in_compound(model, user, compound_id: int, ids: list[int], message) -> list[Any]:
+    found = list(scoped(model, user=user, level=VIEW).filter(compound_id=compound_id, pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise HttpError(400, str(message))
+    return found
+
+
+@router.get("/", response=list[VoteOut], summary="辖区业主表决")
+@paginate(BoundedPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def vote_list(request: HttpRequest, status: str | None = None, compound_id: int | None = None):
+    require_role(request.user, VIEW_VOTE)
+    votes = votes_visible_to(request.user).order_by("-starts_on", "-pk")
+    if status:
+        if status not in VoteStatus.values:
+            raise HttpError(422, str(MSG_UNKNOWN_STATUS))
+        votes = votes.filter(status=status)
+    if compound_id is not None:
+        votes = votes.filter(compound_id=compound_id)
+    return votes
+
+
+@router.post("/", response={201: VoteOut}, summary="发起业主表决")
+def vote_create(request: HttpRequest, payload: VoteIn):
+    require_role(request.user, MANAGE_VOTE)
+    filing = fetch(
+        Filing.objects.select_related("compound"), user=request.user, pk=payload.filing_id
+    )
+    buildings = (
+        None
+        if payload.building_ids is None
+        else _in_compound(
+            Building, request.user, filing.compound_id, payload.building_ids, MSG_UNKNOWN_BUILDING
+        )
+    )
+    units = _in_compound(Unit, request.user, filing.compound_id, payload.unit_ids, MSG_UNKNOWN_UNIT)
+    vote = services.vote_create(
+        filing=filing,
+        actor=request.user,
+        title=payload.title,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        buildings=buildings,
+        units=units,
+    )
+    return Status(201, _vote(request.user, vote.pk))
+
+
+@router.get("/{int:vote_id}/", response=VoteOut, summary="表决详情")
+def vote_detail(request: HttpRequest, vote_id: int):
+    require_role(request.user, VIEW_VOTE)
+    return _vote(request.user, vote_id)
+
+
+def _verb(request: HttpRequest, vote_id: int, action) -> Vote:
+    require_role(request.user, MANAGE_VOTE)
+    action(vote=_vote(request.user, vote_id), actor=request.user)
+    return _vote(request.user, vote_id)
+
+
+@router.post("/{int:vote_id}/open", response=VoteOut, summary="开启表决（冻结表决业主名册）")
+def vote_open(request: HttpRequest, vote_id: int):
+    return _verb(request, vote_id, services.vote_open)
+
+
+@router.post("/{int:vote_id}/close", response=VoteOut, summary="截止表决")
+def vote_close(request: HttpRequest, vote_id: int):
+    return _verb(request, vote_id, services.vote_close)
+
+
+@router.post("/{int:vote_id}/count", response=VoteOut, summary="计票")
+def vote_count(request: HttpRequest, vote_id: int):
+    return _verb(request, vote_id, services.vote_count)
+
+
+@router.post("/{int:vote_id}/cancel", response=VoteOut, summary="取消表决")
+def vote_cancel(request: HttpRequest, vote_id: int, payload: ReasonIn):
+    require_role(request.user, MANAGE_VOTE)
+    services.vote_cancel(
+        vote=_vote(request.user, vote_id), actor=request.user, reason=payload.reason
+    )
+    return _vote(request.user, vote_id)
+
+
+@router.get("/{int:vote_id}/result", response=dict, summary="计票结果（表决中为实时参与情况）")
+def vote_result_view(request: HttpRequest, vote_id: int):
+    """The stored result of a counted vote; while it is open, the live figures on both
+    measures against the 2/3 quorum and what is still needed (DOMAIN 1.3)."""
+    require_role(request.user, VIEW_VOTE)
+    vote = _vote(request.user, vote_id)
+    if vote.status == VoteStatus.COUNTED and vote.result:
+        return {**vote.result, "status": vote.status}
+    if not vote.electorate.exists():
+        raise HttpError(409, str(MSG_NOT_OPENED))
+    return {**vote_result(vote, vote_tally(vote)), "status": vote.status}
+
+
+@router.get("/{int:vote_id}/ballots/", response=list[BallotOut], summary="表决票")
+@paginate(BoundedPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def ballot_list(request: HttpRequest, vote_id: int):
+    require_role(request.user, VIEW_BALLOT)
+    vote = _vote(request.user, vote_id)
+    return (
+        scoped(Ballot, user=request.user)
+        .filter(vote=vote)
+        .select_related("entry", "entered_by")
+        .order_by("entry__building_name", "entry__entrance", "entry__room", "pk")
+    )
+
+
+@router.post("/{int:vote_id}/ballots/", response={201: BallotOut}, summary="录入表决票")
+def ballot_enter(request: HttpRequest, vote_id: int, payload: BallotIn):
+    require_role(request.user, ENTER_BALLOT)
+    ballot = services.ballot_enter(
+        vote=_vote(request.user, vote_id),
+        actor=request.user,
+        building=payload.building,
+        entrance=payload.entrance,
+        room=payload.room,
+        choice=payload.choice,
+        cast_on=payload.cast_on,
+        proxy_name=payload.proxy_name,
+    )
+    return Status(201, ballot)
+
+
+@router.post(
+    "/{int:vote_id}/ballots/import", response={201: ImportOut}, summary="导入表决票（CSV/XLSX）"
+)
+def ballot_import(request: HttpRequest, vote_id: int, file: File[UploadedFile]):
+    """The whole file or nothing; a refusal lists every bad row (400)."""
+    require_role(request.user, ENTER_BALLOT)
+    vote = _vote(request.user, vote_id)
+    try:
+        data, name = read_upload(file)
+    except RegistryFileError as error:
+        raise HttpError(400, error.message) from error
+    try:
+        ballots = ballots_import(vote=vote, actor=request.user, data=data, name=name)
+    except BallotImportError as error:
+        raise HttpError(400, "；".join(error.messages)) from error
+    return Status(201, {"imported": len(ballots)})
