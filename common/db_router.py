@@ -42,6 +42,8 @@ class RequestRouting:
     """What the router knows about the request being served (one per request)."""
 
     public_read: bool
+    # Transactions already open on the primary when the request began (tests run inside one).
+    atomic_depth: int = 0
     wrote: bool = False
     used_replica: bool = False
     fresh: bool | None = None  # None: not asked yet
@@ -60,7 +62,7 @@ def register_freshness_check(check: Callable[[], bool]) -> None:
 
 
 def replica_configured() -> bool:
-    return REPLICA in connections.settings
+    return settings.READ_REPLICA and REPLICA in connections.settings
 
 
 def is_public_read(request: HttpRequest) -> bool:
@@ -116,7 +118,7 @@ class ReplicaRouter:
             or not routing.public_read
             or routing.wrote
             or not replica_configured()
-            or connections[DEFAULT_DB_ALIAS].in_atomic_block
+            or len(connections[DEFAULT_DB_ALIAS].atomic_blocks) > routing.atomic_depth
             or not _fresh(routing)
             or not replica_available()
         ):
@@ -147,7 +149,11 @@ class ReplicaRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        token = _routing.set(RequestRouting(public_read=is_public_read(request)))
+        routing = RequestRouting(
+            public_read=is_public_read(request),
+            atomic_depth=len(connections[DEFAULT_DB_ALIAS].atomic_blocks),
+        )
+        token = _routing.set(routing)
         try:
             return self.get_response(request)
         finally:

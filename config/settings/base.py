@@ -119,6 +119,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     # Tests read the replica through the default test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+READ_REPLICA = "replica" in DATABASES
 DATABASE_ROUTERS = ["common.db_router.ReplicaRouter"]
 # Seconds a replica found unreachable is left alone before it is tried again.
 REPLICA_RETRY_SECONDS = float(os.environ.get("REPLICA_RETRY_SECONDS", "5"))

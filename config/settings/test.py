@@ -36,3 +36,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # One process per test worker: the generation lives in its local cache, so parallel
 # workers cannot drop each other's pages mid-test.
 PORTAL_GENERATION_FILE = None
+# A "replica" alias mirroring the test database, used only by tests that turn
+# READ_REPLICA on (tests/ops): the router's decisions are tested on a real connection.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

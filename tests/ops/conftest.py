@@ -83,24 +83,28 @@ def redis_cache(settings, redis_server):
 
 
 @pytest.fixture
-def replica(db, settings):
-    """A ``replica`` database alias: a second connection to the test database (what a
-    streaming replica looks like from the application)."""
-    connections.settings[db_router.REPLICA] = dict(connections.settings["default"])
+def replica(settings):
+    """Reads may use the ``replica`` alias: in tests a second connection to the test
+    database (config.settings.test), which is what a streaming replica looks like from the
+    application. Tests using it allow ``databases=["default", "replica"]``."""
+    settings.READ_REPLICA = True
     settings.REPLICA_RETRY_SECONDS = 60
     db_router._replica_down_until = 0.0
     yield db_router.REPLICA
     connections[db_router.REPLICA].close()
-    del connections[db_router.REPLICA]
-    del connections.settings[db_router.REPLICA]
     db_router._replica_down_until = 0.0
 
 
 @pytest.fixture
 def replica_unreachable(replica, tmp_path):
     """The replica alias points at a database that cannot be opened."""
-    connections.settings[db_router.REPLICA]["NAME"] = str(tmp_path / "missing" / "replica.db")
-    return replica
+    replica_connection = connections[db_router.REPLICA]
+    replica_connection.close()
+    name = replica_connection.settings_dict["NAME"]
+    replica_connection.settings_dict["NAME"] = str(tmp_path / "missing" / "replica.db")
+    yield replica
+    replica_connection.close()
+    replica_connection.settings_dict["NAME"] = name
 
 
 @pytest.fixture
