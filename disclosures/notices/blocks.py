@@ -99,3 +99,34 @@ class NoticeBodyBlock(blocks.StreamBlock):
 
     class Meta:
         min_num = 1
+
+
+def block_error_messages(error: ValidationError, place: str = "") -> list[str]:
+    """Nested StreamField errors as plain Chinese messages naming their block, for the
+    API and services (the admin shows them inline itself)."""
+    from django.utils.translation import gettext as _t
+
+    nested = getattr(error, "block_errors", None)
+    if not nested:
+        return [f"{place}{m}" if place else m for m in error.messages]
+    messages: list[str] = []
+    items = nested.items() if isinstance(nested, dict) else enumerate(nested)
+    for key, child in items:
+        if child is None:
+            continue
+        if isinstance(key, int):
+            label = _t("第%(n)d项") % {"n": key + 1}
+        else:
+            label = str(_FIELD_LABELS.get(key, key))
+        messages += block_error_messages(child, f"{place}{label}：")
+    non_block = getattr(error, "non_block_errors", None)
+    if non_block:
+        messages += [f"{place}{m}" for m in non_block.messages]
+    return messages
+
+
+_FIELD_LABELS = {
+    name: block.label
+    for struct in (AccountsTableBlock(), AccountRowBlock())
+    for name, block in struct.child_blocks.items()
+}

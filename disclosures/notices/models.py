@@ -27,7 +27,7 @@ from wagtail.search import index
 from common.jurisdiction import MANAGE
 from estates.models import Compound
 
-from .blocks import NoticeBodyBlock
+from .blocks import NoticeBodyBlock, block_error_messages
 from .choices import Frequency, Publisher
 
 NOTICE_PERIOD_DAYS = 7  # 公示期 default: seven days, the first and the last included
@@ -305,6 +305,12 @@ class NoticePage(RoutablePageMixin, Page):
             and self.period_ends_on < self.period_starts_on
         ):
             errors["period_ends_on"] = MSG_COVERED_ORDER
+        try:
+            # Block rules (accounts add up, rich text sanitised) on every path, not only
+            # the admin form: StreamField does not validate its blocks on a model clean.
+            self.body = self._meta.get_field("body").stream_block.clean(self.body)
+        except ValidationError as error:
+            errors["body"] = block_error_messages(error)
         if self.corrects_id:
             original = NoticePage.objects.filter(pk=self.corrects_id).first()
             if (

@@ -17,6 +17,7 @@ from common.access import authorise
 from common.jurisdiction import MANAGE, VIEW
 from estates.models import Compound
 
+from ..blocks import block_error_messages
 from ..models import CompoundNoticesPage, DisclosureItem, NoticeAttachment, NoticePage
 from ..permissions import DRAFT_PERM, REVIEW_PERM
 from ..selectors.catalogue import catalogue_for
@@ -53,9 +54,11 @@ def compound_board_ensure(*, compound: Compound) -> CompoundNoticesPage:
 def _clean_body(body: Any, notice: NoticePage):
     """Validate and sanitise the body before anything is stored (block rules: sums of
     accounts, rich text whitelist)."""
-    field = NoticePage._meta.get_field("body")
     notice.body = body
-    return field.clean(notice.body, notice)
+    try:
+        return NoticePage._meta.get_field("body").stream_block.clean(notice.body)
+    except ValidationError as error:
+        raise ValidationError({"body": block_error_messages(error)}) from None
 
 
 @transaction.atomic
