@@ -33,3 +33,16 @@ for _model, _policy in (
 def register_filing_log_actions(actions):
     for action, label in LOG_ACTIONS:
         actions.register_action(action, label, label)
+
+
+from . import viewsets  # noqa: E402  (after the policies: the viewsets ask the registry)
+
+
+@hooks.register("register_admin_viewset")
+def register_filing_viewsets():
+    return viewsets.FilingViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_filing_queue_panel(request, panels):
+    panels.append(viewsets.FilingQueuePanel(request.user))
