@@ -11,7 +11,8 @@ class CommitteesConfig(AppConfig):
         # Registers the committee figures in estates.stats.STATISTICS.
         from estates.selectors import public_compound_flags
 
-        from . import stats, stats_reviews  # noqa: F401
+        from . import stats  # noqa: F401
+        from .elections import stats as election_stats  # noqa: F401
         from .selectors.committees import compound_public_flags
 
         # The public compound query learns whether there is a committee or election to show.

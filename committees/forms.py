@@ -27,6 +27,7 @@ from estates.models import Compound, Owner
 
 from . import services
 from .choices import BranchKind, ElectionStatus, LeaveReason, PartyStatus, Position
+from .elections.models import Election
 from .models.bodies import (
     ArchiveRecord,
     CalendarDay,
@@ -37,7 +38,6 @@ from .models.bodies import (
     Seal,
     Term,
 )
-from .models.elections import Election
 from .selectors.committees import COMMITTEE_BRANCH_KINDS
 
 MSG_MEMBER_LINE = _("第%(line)s行格式不正确：%(text)s")

@@ -44,7 +44,8 @@ for _model, _policy in (
     if policy_registry.get_by_type(_model, fallback=False) is None:
         register_permission_policy(_model, _policy(_model), exact_class=True)
 
-from . import review_hooks, viewsets  # noqa: E402, F401
+from . import viewsets  # noqa: E402
+from .elections import wagtail_hooks as election_hooks  # noqa: E402, F401
 
 
 @hooks.register("register_log_actions")
@@ -61,16 +62,3 @@ def register_committee_viewsets():
 @hooks.register("construct_homepage_panels")
 def add_alarm_panel(request, panels):
     panels.append(viewsets.AlarmPanel(request.user))
-
-
-@hooks.register("scope_history_queryset")
-def reviews_of_own_department(queryset, user):
-    """DOMAIN §9: in every history view, report and export a department reviewer reads
-    only their own department's answers (as committees.selectors.reviews); staff with the
-    view permission on reviews read every department's."""
-    from .choices import ReviewSource
-    from .models import CandidateReview
-
-    if queryset.model is CandidateReview and not user.has_perm("committees.view_candidatereview"):
-        return queryset.filter(source=ReviewSource.DEPARTMENT, department__members__user=user)
-    return queryset

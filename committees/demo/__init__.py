@@ -43,8 +43,8 @@ from estates.models import Region
 
 from ..choices import FindingCategory
 from ..deadlines import WorkCalendar
+from ..elections.services.reviews import review_checks_configure
 from ..models import ReviewCheck
-from ..services.reviews import review_checks_configure
 from .layout import prefecture_plan
 from .live import live_elections, red_property_branches
 from .plan import (

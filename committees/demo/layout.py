@@ -21,8 +21,8 @@ from ..choices import (
     Position,
 )
 from ..deadlines import WorkCalendar
+from ..elections.services.reviews import CheckPlan, review_plan_for
 from ..models import Committee
-from ..services.reviews import CheckPlan, review_plan_for
 from .plan import (
     JOINT_BRANCH_MAX_UNITS,
     LIVE_COMMUNITY,

@@ -36,7 +36,11 @@ def _live_election(
 ):
     """换届 of a committee whose term ends soon, through the services (audited): open,
     nominate about 1.3× the seats, send to the joint review."""
-    from ..services.elections import candidate_nominate, election_open, election_start_vetting
+    from ..elections.services.elections import (
+        candidate_nominate,
+        election_open,
+        election_start_vetting,
+    )
 
     compound = Compound.objects.get(pk=committee.compound_id)
     term = committee.current
@@ -75,8 +79,8 @@ def _live_election(
 def live_elections(committees: list[CommitteePlan], today: date, log: Log) -> None:
     """One election in vetting with the departments' reviews pending (the demo reviewer
     answers the police ones), one with the vetted list published."""
-    from ..services.elections import candidate_conclude, election_publish_candidates
-    from ..services.reviews import review_record
+    from ..elections.services.elections import candidate_conclude, election_publish_candidates
+    from ..elections.services.reviews import review_record
 
     users = {
         u.username: u

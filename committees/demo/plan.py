@@ -32,7 +32,7 @@ from ..choices import (
     ReviewStatus,
 )
 from ..deadlines import WorkCalendar, add_years
-from ..services.reviews import CheckPlan
+from ..elections.services.reviews import CheckPlan
 
 SEED = 532_607
 OWN_BRANCH_MIN = 3  # DOMAIN 8.1

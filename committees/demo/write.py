@@ -7,11 +7,11 @@ The steps go phase by phase over all committees (the services keep every rule):
 1. committees elected before the system (the outgoing term of a 换届) are registered
    through their own audited path with the reason (DOMAIN 3.8);
 2. each current term's election is opened, its nomination list entered
-   (:func:`~committees.services.elections.candidates_nominate_bulk`) and sent to the
+   (:func:`~committees.elections.services.elections.candidates_nominate_bulk`) and sent to the
    joint review (DOMAIN §9); the departments' answers are recorded in batches
-   (:func:`~committees.services.reviews.reviews_answer_bulk`), fee arrears flagged
+   (:func:`~committees.elections.services.reviews.reviews_answer_bulk`), fee arrears flagged
    (E12), candidates withdrawn or concluded
-   (:func:`~committees.services.elections.candidates_conclude_bulk`), the list
+   (:func:`~committees.elections.services.elections.candidates_conclude_bulk`), the list
    published and the election held;
 3. the held election forms the committee, or its next term (换届), from its passed
    candidates; first meetings, filings, handovers, members leaving and party branches
@@ -26,6 +26,17 @@ from datetime import date
 from estates.models import Compound, Owner
 
 from ..choices import CandidateStatus, LeaveReason, Position, ReviewSource
+from ..elections.services.elections import (
+    Nomination,
+    candidate_withdraw,
+    candidates_conclude_bulk,
+    candidates_nominate_bulk,
+    election_hold,
+    election_open,
+    election_publish_candidates,
+    election_start_vetting,
+)
+from ..elections.services.reviews import ReviewAnswer, review_record_automatic, reviews_answer_bulk
 from ..models import CandidateReview, CommitteeMember, Term
 from ..services.committees import (
     MemberSpec,
@@ -39,17 +50,6 @@ from ..services.committees import (
     term_hand_over,
     term_record_first_meeting,
 )
-from ..services.elections import (
-    Nomination,
-    candidate_withdraw,
-    candidates_conclude_bulk,
-    candidates_nominate_bulk,
-    election_hold,
-    election_open,
-    election_publish_candidates,
-    election_start_vetting,
-)
-from ..services.reviews import ReviewAnswer, review_record_automatic, reviews_answer_bulk
 from .layout import PrefecturePlan, branch_plans
 from .plan import CommitteePlan, MemberPlan, TermPlan
 

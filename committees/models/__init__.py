@@ -1,6 +1,7 @@
 """Committees' models, split by area: bodies (committees, terms, members, branches, seals,
 archives) and elections (elections, candidates, joint qualification review)."""
 
+from ..elections.models import Candidate, CandidateReview, Election, ReviewCheck
 from .bodies import (
     ArchiveRecord,
     Committee,
@@ -9,7 +10,6 @@ from .bodies import (
     Seal,
     Term,
 )
-from .elections import Candidate, CandidateReview, Election, ReviewCheck
 
 __all__ = [
     "ArchiveRecord",

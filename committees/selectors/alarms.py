@@ -29,8 +29,8 @@ from ..choices import (
     Position,
 )
 from ..deadlines import WorkCalendar, add_months
+from ..elections.models import Election
 from ..models.bodies import OWN_BRANCH_MIN, Committee, CommitteeMember, PartyBranch, Term
-from ..models.elections import Election
 from .committees import RuleBook, latest_term_q
 
 FIRST_MEETING_DAYS = 7  # DOMAIN 3.2

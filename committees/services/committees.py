@@ -34,6 +34,7 @@ from ..choices import (
     Position,
 )
 from ..deadlines import add_years
+from ..elections.models import Candidate, Election
 from ..models.bodies import (
     BRANCH_MAX_MEMBERS,
     MSG_BRANCH_SIZE,
@@ -45,7 +46,6 @@ from ..models.bodies import (
     Seal,
     Term,
 )
-from ..models.elections import Candidate, Election
 from ..selectors.committees import COMMITTEE_BRANCH_KINDS, Rules, rules_for
 
 MSG_DENIED = _("您没有权限在该小区执行此操作。")

@@ -24,8 +24,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from wagtail.models import APIToken
 
+from committees.elections.services.elections import election_start_vetting
 from committees.models import CandidateReview
-from committees.services.elections import election_start_vetting
 from config.wsgi import application
 from estates.models import Owner
 from tests.committees.committee_helpers import form_committee

@@ -4,7 +4,7 @@ post_save) still drop the cached public pages once the change is committed."""
 import pytest
 
 from cms.caching import registry_generation
-from committees.workflows import CANDIDATE_WORKFLOW
+from committees.elections.workflows import CANDIDATE_WORKFLOW
 from tests.committees.review_setup import build_vetting
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import pytest
 from django.core.cache import cache
 
 from committees.choices import FindingCategory, ReviewStatus
+from committees.elections.services import elections as svc
+from committees.elections.services.reviews import review_record
 from committees.models import CandidateReview
-from committees.services import elections as svc
-from committees.services.reviews import review_record
 from tests.cms.test_portal_performance import QUERY_BUDGET, queries_for
 from tests.committees.committee_helpers import form_committee
 from tests.committees.review_setup import build_vetting

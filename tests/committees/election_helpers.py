@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 
 from committees.choices import CommitteeKind, Position, ReviewSource, ReviewStatus
+from committees.elections.services import elections as election_services
+from committees.elections.services.reviews import review_checks_configure, review_record
 from committees.models import CandidateReview, Election, ReviewCheck
-from committees.services import elections as election_services
 from committees.services.committees import term_create_next
-from committees.services.reviews import review_checks_configure, review_record
 from estates.choices import RegionLevel
 from estates.models import Compound, Department, Owner, Region
 

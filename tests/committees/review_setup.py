@@ -8,9 +8,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from committees.choices import CommitteeKind, Position
+from committees.elections.services.elections import candidate_nominate, election_open
+from committees.elections.services.reviews import review_checks_configure
 from committees.models import Candidate, Election
-from committees.services.elections import candidate_nominate, election_open
-from committees.services.reviews import review_checks_configure
 from estates import services
 from estates.choices import DepartmentKind
 from estates.models import Department, DepartmentMembership, Unit

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from committees.choices import BranchKind, ElectionStatus, LeaveReason, Position
+from committees.elections.models import Election
 from committees.models.bodies import PartyBranch, RuleProfile
-from committees.models.elections import Election
 from committees.selectors.alarms import AlarmKind, alarms_for
 from committees.services import committees as svc
 from estates.models import Ownership

@@ -17,11 +17,11 @@ from committees.choices import (
     ReviewSource,
     ReviewStatus,
 )
+from committees.elections.selectors.elections import published_candidates_for
+from committees.elections.services import elections as svc
+from committees.elections.services.reviews import review_plan_for, review_record
+from committees.elections.workflows import MSG_CANDIDATES_OPEN, MSG_FLAG_ONLY, MSG_REVIEWS_PENDING
 from committees.models import CandidateReview, ReviewCheck
-from committees.selectors.elections import published_candidates_for
-from committees.services import elections as svc
-from committees.services.reviews import review_plan_for, review_record
-from committees.workflows import MSG_CANDIDATES_OPEN, MSG_FLAG_ONLY, MSG_REVIEWS_PENDING
 from estates import stats
 from estates.choices import DepartmentKind
 from estates.models import Department, Ownership

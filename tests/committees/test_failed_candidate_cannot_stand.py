@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from wagtail.models import ModelLogEntry
 
 from committees.choices import CommitteeKind, Position
+from committees.elections.services import elections as election_services
 from committees.models import Committee
 from committees.services import MemberSpec, committee_form, committee_register_existing
-from committees.services import elections as election_services
 from committees.services.committees import (
     MSG_FAILED_CANDIDATE,
     MSG_NOT_ELECTED,

@@ -9,9 +9,9 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
+from committees.elections.services.elections import election_start_vetting
 from committees.models import CandidateReview, Election
 from committees.models.bodies import CalendarDay
-from committees.services.elections import election_start_vetting
 from tests.committees.review_setup import build_vetting
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from committees.choices import FindingCategory, ReviewStatus
+from committees.elections.services.elections import election_start_vetting
 from committees.models import CandidateReview
-from committees.services.elections import election_start_vetting
 from common.validators import mask_id_number
 from tests.committees.review_setup import build_vetting
 
@@ -103,7 +103,7 @@ def test_missing_category_400(client, v):
 
 
 def test_candidate_listing_constant_queries(client, v):
-    from committees.services.elections import candidate_nominate, election_open
+    from committees.elections.services.elections import candidate_nominate, election_open
     from tests.committees.review_setup import STARTED, owner_in
 
     client.force_login(v.street_staff)

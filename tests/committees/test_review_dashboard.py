@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from committees.choices import FindingCategory, ReviewStatus
+from committees.elections.selectors.reviews import reviewer_rows
+from committees.elections.services.elections import election_start_vetting
+from committees.elections.workflows import MSG_WRONG_DEPARTMENT
 from committees.models import CandidateReview
-from committees.selectors.reviews import reviewer_rows
-from committees.services.elections import election_start_vetting
-from committees.workflows import MSG_WRONG_DEPARTMENT
 from common.validators import mask_id_number
 from tests.committees.review_setup import build_vetting, owner_in
 from tests.factories import make_compound
@@ -52,7 +52,7 @@ def test_reviewer_sees_only_own_department_with_full_identity(client, v):
 
 def test_answered_review_no_longer_shows_the_full_identity_and_pending_come_first(client, v):
     """The full ID number is for the check; once answered, the row keeps it masked."""
-    from committees.services.reviews import review_record
+    from committees.elections.services.reviews import review_record
 
     first, *rest = v.candidates
     review = CandidateReview.objects.get(candidate=first, department__kind="police")
@@ -143,7 +143,7 @@ def test_street_sees_overdue_per_department(client, v):
 
 def test_matrix_shows_every_department_answer(client, v):
     police = CandidateReview.objects.get(candidate=v.candidates[0], department__kind="police")
-    from committees.services.reviews import review_record
+    from committees.elections.services.reviews import review_record
 
     review_record(
         review=police,
@@ -162,7 +162,7 @@ def test_matrix_shows_every_department_answer(client, v):
 
 def _grow(v, extra: int) -> None:
     """Another election in 开化第2社区 with more candidates, all sent to review."""
-    from committees.services.elections import candidate_nominate, election_open
+    from committees.elections.services.elections import candidate_nominate, election_open
     from tests.committees.review_setup import STARTED
 
     compound = make_compound(region=v.tree.communities[1], name=f"开化第2社区{extra}号小区")
@@ -214,7 +214,7 @@ def test_query_count_is_constant(client, v, who, url_name, args):
 
 
 def test_withdrawn_candidate_leaves_the_queue(v):
-    from committees.services.elections import candidate_withdraw
+    from committees.elections.services.elections import candidate_withdraw
 
     candidate_withdraw(candidate=v.candidates[0], actor=v.street_staff, reason="本人书面申请退出")
     names = {row.candidate_name for row in reviewer_rows(user=v.police_reviewer)}

@@ -15,9 +15,9 @@ from django.test import Client
 from wagtail.models import ModelLogEntry
 
 from committees.choices import FindingCategory, ReviewStatus
+from committees.elections.services.elections import election_start_vetting
+from committees.elections.services.reviews import review_record
 from committees.models import CandidateReview
-from committees.services.elections import election_start_vetting
-from committees.services.reviews import review_record
 from common.transitions import InvalidTransition
 from estates.models import DepartmentMembership
 from tests.committees.review_setup import build_vetting, officer

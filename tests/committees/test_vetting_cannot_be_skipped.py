@@ -19,17 +19,17 @@ from committees.choices import (
     FindingCategory,
     ReviewStatus,
 )
-from committees.models import CandidateReview, ReviewCheck
-from committees.review_api import RecordIn
-from committees.services import elections as svc
-from committees.services.reviews import MSG_NO_CHECKS, MSG_NO_DEPARTMENT, review_record
-from committees.workflows import (
+from committees.elections.api import RecordIn
+from committees.elections.services import elections as svc
+from committees.elections.services.reviews import MSG_NO_CHECKS, MSG_NO_DEPARTMENT, review_record
+from committees.elections.workflows import (
     ELECTION_WORKFLOW,
     MSG_CHECKS_UNANSWERED,
     MSG_FLAG_ONLY,
     MSG_NO_REVIEW_PLAN,
     MSG_NOT_OWN_CHECK,
 )
+from committees.models import CandidateReview, ReviewCheck
 from estates.choices import DepartmentKind
 from tests.committees.review_setup import build_vetting
 from tests.committees.test_elections_services import _reviewer, answer_all

@@ -11,10 +11,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from committees.choices import FindingCategory, ReviewStatus
+from committees.elections.selectors.elections import published_candidates_for
+from committees.elections.services import elections as svc
+from committees.elections.services.reviews import review_record
 from committees.models import CandidateReview
-from committees.selectors.elections import published_candidates_for
-from committees.services import elections as svc
-from committees.services.reviews import review_record
 from tests.committees.review_setup import build_vetting
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 
 from committees.choices import ArchiveKind, CommitteeKind
+from committees.elections.services.elections import candidate_nominate, election_open
 from committees.models import Committee
 from committees.services import committees as committee_services
-from committees.services.elections import candidate_nominate, election_open
 from tests.cms.test_portal_pages import make_image
 from tests.committees.committee_helpers import owners_in
 from tests.estates.admin_helpers import officer

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from committees.workflows import CANDIDATE_WORKFLOW, ELECTION_WORKFLOW, REVIEW_WORKFLOW
+from committees.elections.workflows import CANDIDATE_WORKFLOW, ELECTION_WORKFLOW, REVIEW_WORKFLOW
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

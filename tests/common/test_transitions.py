@@ -21,15 +21,15 @@ from committees.choices import (
     ReviewSource,
     ReviewStatus,
 )
-from committees.models import Candidate, CandidateReview, Election
-from committees.services.elections import election_start_vetting
-from committees.workflows import (
+from committees.elections.services.elections import election_start_vetting
+from committees.elections.workflows import (
     CANDIDATE_WORKFLOW,
     ELECTION_WORKFLOW,
     MSG_CATEGORY_REQUIRED,
     MSG_WRONG_DEPARTMENT,
     REVIEW_WORKFLOW,
 )
+from committees.models import Candidate, CandidateReview, Election
 from common.transitions import MSG_REASON, InvalidTransition
 from estates.choices import DepartmentKind
 from tests.committees.review_setup import build_vetting, officer

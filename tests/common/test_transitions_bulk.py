@@ -15,19 +15,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from wagtail.models import ModelLogEntry
 
 from committees.choices import CandidateStatus, FindingCategory, ReviewSource, ReviewStatus
-from committees.models import Candidate, CandidateReview
-from committees.services.elections import (
+from committees.elections.services.elections import (
     Nomination,
     candidates_conclude_bulk,
     candidates_nominate_bulk,
     election_start_vetting,
 )
-from committees.services.reviews import (
+from committees.elections.services.reviews import (
     ReviewAnswer,
     review_record_automatic,
     reviews_answer_bulk,
 )
-from committees.workflows import CANDIDATE_WORKFLOW, REVIEW_WORKFLOW
+from committees.elections.workflows import CANDIDATE_WORKFLOW, REVIEW_WORKFLOW
+from committees.models import Candidate, CandidateReview
 from common.transitions import MSG_REASON, InvalidTransition, log_many
 from estates.choices import DepartmentKind
 from tests.committees.review_setup import STARTED, build_vetting, owner_in

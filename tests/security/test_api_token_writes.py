@@ -11,8 +11,8 @@ from django.test import Client
 from wagtail.models import APIToken
 
 from committees.choices import ReviewStatus
+from committees.elections.services.elections import election_start_vetting
 from committees.models import CandidateReview
-from committees.services.elections import election_start_vetting
 from tests.committees.review_setup import build_vetting
 
 pytestmark = pytest.mark.django_db

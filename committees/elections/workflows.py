@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from common.jurisdiction import MANAGE, VIEW
 from common.transitions import Transition, Workflow
 
-from .choices import (
+from ..choices import (
     CandidateStatus,
     ElectionStatus,
     FindingCategory,

@@ -16,7 +16,8 @@ from wagtail.permissions import policy_registry, register_permission_policy
 from common.admin_mixins import ScopedHistoryView, ScopedViewSetMixin
 from common.permission_policies import JurisdictionPermissionPolicy
 
-from . import review_views
+from ..choices import ReviewSource
+from . import views
 from .models import Candidate, CandidateReview, Election
 from .workflows import MANAGE_ELECTION, REVIEW_CANDIDATE, VIEW_FINDINGS, WORKFLOWS
 
@@ -34,15 +35,15 @@ def register_workflow_log_actions(actions):
 
 app_name = "committees_reviews"
 urlpatterns = [
-    path("", review_views.ReviewerDashboardView.as_view(), name="dashboard"),
-    path("<int:pk>/record/", review_views.review_record_view, name="record"),
-    path("overdue/", review_views.OverdueView.as_view(), name="overdue"),
-    path("elections/", review_views.ElectionListView.as_view(), name="elections"),
-    path("elections/<int:pk>/", review_views.ElectionMatrixView.as_view(), name="matrix"),
-    path("elections/<int:pk>/report.pdf", review_views.election_report_view, name="report"),
+    path("", views.ReviewerDashboardView.as_view(), name="dashboard"),
+    path("<int:pk>/record/", views.review_record_view, name="record"),
+    path("overdue/", views.OverdueView.as_view(), name="overdue"),
+    path("elections/", views.ElectionListView.as_view(), name="elections"),
+    path("elections/<int:pk>/", views.ElectionMatrixView.as_view(), name="matrix"),
+    path("elections/<int:pk>/report.pdf", views.election_report_view, name="report"),
     path(
         "elections/<int:pk>/<slug:action>/",
-        review_views.election_action_view,
+        views.election_action_view,
         name="action",
     ),
 ]
@@ -147,3 +148,13 @@ class CandidateViewSet(ScopedViewSetMixin, ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_election_viewsets():
     return [ElectionViewSet(), CandidateViewSet()]
+
+
+@hooks.register("scope_history_queryset")
+def reviews_of_own_department(queryset, user):
+    """DOMAIN §9: in every history view, report and export a department reviewer reads
+    only their own department's answers (as :mod:`.selectors.reviews`); staff with the
+    view permission on reviews read every department's."""
+    if queryset.model is CandidateReview and not user.has_perm("committees.view_candidatereview"):
+        return queryset.filter(source=ReviewSource.DEPARTMENT, department__members__user=user)
+    return queryset

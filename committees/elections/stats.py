@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef
 from estates.models import Region
 from estates.stats import statistic
 
-from .choices import CandidateStatus, ReviewSource
-from .models import Candidate, CandidateReview
+from ..choices import CandidateStatus, ReviewSource
+from ..models import Candidate, CandidateReview
 
 
 @statistic("candidate_reviews")

@@ -1,5 +1,5 @@
 """Writes for elections and candidates. Every status change goes through
-:mod:`committees.workflows` (the shared transition mechanism); creation uses the initial
+:mod:`committees.elections.workflows` (the shared transition mechanism); creation uses the initial
 state of each workflow."""
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from common.jurisdiction import MANAGE
 from common.transitions import log_many
 from estates.models import Compound, Owner
 
-from ..choices import CandidateStatus, CommitteeKind, ElectionStatus, PartyStatus, Position
-from ..models import Candidate, CandidateReview, Election
+from ...choices import CandidateStatus, CommitteeKind, ElectionStatus, PartyStatus, Position
+from ...models import Candidate, CandidateReview, Election
+from ...services.owners import is_owner_in, owners_in
 from ..workflows import (
     CANDIDATE_WORKFLOW,
     ELECTION_WORKFLOW,
     MANAGE_ELECTION,
     candidate_verdict,
 )
-from .owners import is_owner_in, owners_in
 from .reviews import vetting_start
 
 MSG_NOT_OWNER = _("候选人必须是本小区的业主。")

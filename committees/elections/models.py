@@ -22,7 +22,7 @@ from ..choices import (
     ReviewSource,
     ReviewStatus,
 )
-from .bodies import COMPOUND_SCOPE, Committee, Term
+from ..models.bodies import COMPOUND_SCOPE, Committee, Term
 
 
 class Election(TimeStampedModel):

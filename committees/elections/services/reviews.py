@@ -20,21 +20,21 @@ from django.utils.translation import gettext_lazy as _
 from estates.choices import DepartmentKind, RegionLevel
 from estates.models import Compound, Department, Region
 
-from .. import deadlines
-from ..choices import (
+from ... import deadlines
+from ...choices import (
     CandidateStatus,
     FindingCategory,
     ReviewSource,
     ReviewStatus,
 )
-from ..models import Candidate, CandidateReview, Election, ReviewCheck
+from ...models import Candidate, CandidateReview, Election, ReviewCheck
+from ...services.owners import is_owner_in
 from ..workflows import (
     CANDIDATE_WORKFLOW,
     ELECTION_WORKFLOW,
     REVIEW_VERBS,
     REVIEW_WORKFLOW,
 )
-from .owners import is_owner_in
 
 MSG_BAD_STATUS = _("请选择审查结果：通过、不通过或提示关注。")
 MSG_NO_CHECKS = _("本小区所在区域尚未配置资格联审事项，不能提交资格联审。请先配置联审事项。")

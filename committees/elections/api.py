@@ -15,7 +15,7 @@ from common.access import fetch, require_role
 from common.api_auth import REGISTRY_AUTH
 from common.validators import mask_id_number
 
-from .models import CandidateReview, Election
+from ..models import CandidateReview, Election
 from .selectors import elections as election_selectors
 from .selectors.reviews import reviewer_rows
 from .services.reviews import review_record

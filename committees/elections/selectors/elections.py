@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from common.jurisdiction import VIEW, scope_queryset
 from estates.models import Compound
 
-from ..choices import CandidateStatus, ElectionStatus, Position
-from ..models import Candidate, Election
+from ...choices import CandidateStatus, ElectionStatus, Position
+from ...models import Candidate, Election
 
 MSG_NOT_FOUND = _("未找到该选举，或不在您的辖区内。")
 

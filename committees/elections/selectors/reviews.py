@@ -21,8 +21,8 @@ from common.validators import mask_id_number
 from estates.choices import DepartmentKind
 from estates.models import Department
 
-from ..choices import CandidateStatus, ElectionStatus, ReviewSource, ReviewStatus
-from ..models import Candidate, CandidateReview, Election
+from ...choices import CandidateStatus, ElectionStatus, ReviewSource, ReviewStatus
+from ...models import Candidate, CandidateReview, Election
 
 # Department kinds whose check needs the full identity (police, credit, discipline
 # registers are searched by ID number). Override with COMMITTEES_REVIEW_IDENTITY_KINDS.

@@ -18,8 +18,8 @@ from django.views.generic import TemplateView
 from common.access import fetch, require_role
 from common.admin_mixins import AdminPageMixin
 
-from .choices import CandidateStatus, FindingCategory, ReviewStatus
-from .models import Candidate, CandidateReview
+from ..choices import CandidateStatus, FindingCategory, ReviewStatus
+from ..models import Candidate, CandidateReview
 from .pdf import election_vetting_report_pdf
 from .selectors import elections as election_selectors
 from .selectors import reviews as review_selectors

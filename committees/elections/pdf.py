@@ -10,7 +10,7 @@ from django.utils import timezone
 from common.access import authorise
 from common.jurisdiction import VIEW
 
-from .models import Election
+from ..models import Election
 from .selectors.reviews import review_matrix
 from .workflows import VIEW_FINDINGS
 

@@ -1,0 +1,1 @@
+"""Reads for elections and the joint review, scoped to the user's jurisdiction."""

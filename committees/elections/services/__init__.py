@@ -1,0 +1,1 @@
+"""Writes for elections and the joint review."""
