@@ -46,3 +46,20 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class OpsEndpointsMiddleware:
+    """Answers /healthz, /readyz and /metrics before the site, session and page-cache
+    machinery runs: they must answer (and say what is wrong) while the database or the
+    cache is down, and a health probe must cost nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .views import ENDPOINTS
+
+        view = ENDPOINTS.get(request.path_info)
+        if view is None:
+            return self.get_response(request)
+        return view(request)

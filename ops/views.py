@@ -10,7 +10,11 @@ the database is down). Anyone sees the status and the names of the failing parts
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.conf import settings
+from django.contrib.auth import get_user
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -21,11 +25,25 @@ from . import metrics
 from .health import REQUIRED, readiness
 
 
+def _user(request: HttpRequest):
+    """The signed-in user (these views run before the session middleware); anonymous
+    when there is no session or the database cannot say."""
+    if not hasattr(request, "session"):
+        engine = import_module(settings.SESSION_ENGINE)
+        request.session = engine.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+    try:
+        return get_user(request)
+    except DatabaseError:
+        return None
+
+
 def trusted_caller(request: HttpRequest) -> bool:
     """A local address (after the trusted proxies) or a signed-in superuser."""
     if client_ip(request) in settings.OPS_LOCAL_ADDRESSES:
         return True
-    user = getattr(request, "user", None)
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = _user(request)
     return bool(user is not None and user.is_authenticated and user.is_superuser)
 
 
@@ -60,3 +78,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     if not trusted_caller(request):
         return HttpResponse(status=403)
     return metrics.exposition()
+
+
+# Served by ops.middleware.OpsEndpointsMiddleware, ahead of the rest of the stack.
+ENDPOINTS = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics_view}

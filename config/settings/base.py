@@ -57,6 +57,8 @@ MIDDLEWARE = [
     # Before the page cache: every response, a cached one too, carries its request id
     # and is counted in the metrics (ops.middleware).
     "ops.middleware.RequestIdMiddleware",
+    # /healthz, /readyz, /metrics: answered before anything that needs the database.
+    "ops.middleware.OpsEndpointsMiddleware",
     # Anonymous public reads may go to the read replica (common.db_router).
     "common.db_router.ReplicaRoutingMiddleware",
     # A cached public page is replayed before any other work (cms.caching).
