@@ -229,6 +229,7 @@ class NoticePage(RoutablePageMixin, Page):
         index.AutocompleteField("search_text"),
         index.FilterField("compound"),
         index.FilterField("is_superseded"),
+        index.FilterField("expired"),
     ]
 
     class Meta:
