@@ -33,7 +33,7 @@ from estates.models import Building, Unit
 from . import services
 from .choices import BallotChoice, VoteStatus
 from .importing import BallotImportError, ballots_import
-from .models import Ballot, Vote
+from .models import Ballot, BallotBatch, Vote
 from .selectors import vote_result, vote_tally, votes_visible_to
 from .workflows import ENTER_BALLOT, MANAGE_VOTE
 
@@ -109,6 +109,23 @@ class BallotIn(Schema):
 
 class ImportOut(Schema):
     imported: int
+
+
+class BatchOut(Schema):
+    id: int
+    source: str
+    original_name: str
+    entered_by: str = Field(..., alias="entered_by.username")
+    created_at: datetime
+    ballots: int
+    confirmed_by: str | None = Field(None, alias="confirmed_by.username")
+    confirmed_at: datetime | None
+    rejected_at: datetime | None
+    reject_reason: str
+
+    @staticmethod
+    def resolve_ballots(obj):
+        return obj.ballots.count()
 
 
 def _vote(user, vote_id: int) -> Vote:
@@ -256,3 +273,44 @@ def ballot_import(request: HttpRequest, vote_id: int, file: File[UploadedFile]):
     except BallotImportError as error:
         raise HttpError(400, "；".join(error.messages)) from error
     return Status(201, {"imported": len(ballots)})
+
+
+# ------------------------------------------------------------------ four eyes
+
+
+def _batch(user, vote_id: int, batch_id: int) -> BallotBatch:
+    vote = _vote(user, vote_id)
+    return fetch(
+        BallotBatch.objects.filter(vote=vote).select_related("entered_by", "confirmed_by"),
+        user=user,
+        pk=batch_id,
+    )
+
+
+@router.get("/{int:vote_id}/batches/", response=list[BatchOut], summary="表决票录入批次")
+def batch_list(request: HttpRequest, vote_id: int):
+    require_role(request.user, VIEW_BALLOT)
+    vote = _vote(request.user, vote_id)
+    return list(
+        scoped(BallotBatch, user=request.user)
+        .filter(vote=vote)
+        .select_related("entered_by", "confirmed_by")
+        .order_by("created_at", "pk")
+    )
+
+
+@router.post("/{int:vote_id}/batches/{int:batch_id}/confirm", response=BatchOut, summary="复核通过")
+def batch_confirm(request: HttpRequest, vote_id: int, batch_id: int):
+    """Four eyes: a second person confirms a batch; only then do its ballots count."""
+    require_role(request.user, ENTER_BALLOT)
+    batch = _batch(request.user, vote_id, batch_id)
+    services.batch_confirm(batch=batch, actor=request.user)
+    return _batch(request.user, vote_id, batch_id)
+
+
+@router.post("/{int:vote_id}/batches/{int:batch_id}/reject", response=BatchOut, summary="复核退回")
+def batch_reject(request: HttpRequest, vote_id: int, batch_id: int, payload: ReasonIn):
+    require_role(request.user, ENTER_BALLOT)
+    batch = _batch(request.user, vote_id, batch_id)
+    services.batch_reject(batch=batch, actor=request.user, reason=payload.reason)
+    return _batch(request.user, vote_id, batch_id)

@@ -149,7 +149,7 @@ def ballots_import(*, vote: Vote, actor, data: bytes, name: str) -> list[Ballot]
         raise BallotImportError(errors)
     if not accepted:
         raise BallotImportError([(0, str(MSG_NO_ROWS))])
-    return ballots_create(vote=locked, actor=actor, rows=accepted)
+    return ballots_create(vote=locked, actor=actor, rows=accepted, original_name=name)
 
 
 def entry_in_file(desk: BallotDesk, values, cell, first_row: dict[int, int]):

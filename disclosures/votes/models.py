@@ -167,15 +167,100 @@ class ElectorateEntry(models.Model):
         return " ".join(p for p in (self.building_name, self.entrance, self.room) if p)
 
 
+class BallotBatch(models.Model):
+    """Ballots entered together by one person: a sitting at the entry screen or one file.
+    They count only once a second person has checked them against the paper ballots
+    (four eyes); a batch the checker rejects is kept, its ballots void, and the units can
+    be entered again."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("表决"), on_delete=models.PROTECT, related_name="batches"
+    )
+    source = models.CharField(
+        _("录入方式"), max_length=10, choices=BallotSource.choices, default=BallotSource.ENTERED
+    )
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    scan = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("表决票扫描件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("复核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    confirmed_at = models.DateTimeField(_("复核时间"), null=True, blank=True, editable=False)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("退回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    rejected_at = models.DateTimeField(_("退回时间"), null=True, blank=True, editable=False)
+    reject_reason = models.TextField(_("退回理由"), blank=True, editable=False)
+
+    jurisdiction_fields = ("vote__compound__region_path", "vote__compound_id")
+
+    class Meta:
+        verbose_name = _("表决票录入批次")
+        verbose_name_plural = pgettext_lazy("复数", "表决票录入批次")
+        ordering = ["vote", "created_at", "pk"]
+        constraints = [
+            # Four eyes: whoever entered a batch cannot confirm it.
+            models.CheckConstraint(
+                condition=~models.Q(confirmed_by=models.F("entered_by")),
+                name="batch_confirmed_by_another",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True) | models.Q(rejected_at__isnull=True),
+                name="batch_confirmed_or_rejected",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vote_id}-{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None and self.rejected_at is None
+
+
 class Ballot(models.Model):
     """One unit's ballot: who entered it and when, kept for good (DOMAIN 1.9)."""
 
     vote = models.ForeignKey(
         Vote, verbose_name=_("表决"), on_delete=models.PROTECT, related_name="ballots"
     )
-    entry = models.OneToOneField(
-        ElectorateEntry, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="ballot"
+    entry = models.ForeignKey(
+        ElectorateEntry, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="ballots"
     )
+    batch = models.ForeignKey(
+        BallotBatch,
+        verbose_name=_("录入批次"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="ballots",
+    )
+    # Set when the checker rejects the batch: kept, never counted.
+    voided = models.BooleanField(_("已作废"), default=False, editable=False)
     choice = models.CharField(_("表决意见"), max_length=10, choices=BallotChoice.choices)
     cast_on = models.DateField(_("投票日期"))
     proxy_name = models.CharField(_("受托人"), max_length=100, blank=True)
@@ -207,6 +292,10 @@ class Ballot(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(choice__in=BallotChoice.values), name="ballot_choice_valid"
+            ),
+            # One ballot per unit; a voided one (rejected batch) frees the unit.
+            models.UniqueConstraint(
+                fields=["entry"], condition=models.Q(voided=False), name="ballot_one_per_unit"
             ),
         ]
 

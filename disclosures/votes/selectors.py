@@ -61,13 +61,25 @@ def vote_tally(vote: Vote) -> tally.TallyResult:
             "pk", "area", "owner_keys", "area_source"
         )
     ]
-    ballots = dict(vote.ballots.values_list("entry_id", "choice"))
+    # Four eyes: only ballots of batches a second person confirmed count.
+    ballots = dict(
+        vote.ballots.filter(voided=False, batch__confirmed_at__isnull=False).values_list(
+            "entry_id", "choice"
+        )
+    )
     return tally.tally(
         entries,
         ballots,
         matter_type=vote.matter_type,
         silent_with_majority=vote.silent_with_majority,
     )
+
+
+def unconfirmed_ballots(vote: Vote) -> int:
+    """Ballots entered but not yet checked by a second person (not counted yet)."""
+    return vote.ballots.filter(
+        voided=False, batch__confirmed_at__isnull=True, batch__rejected_at__isnull=True
+    ).count()
 
 
 def _amount(check: tally.Check, value: Fraction) -> str:
@@ -113,6 +125,7 @@ def vote_result(vote: Vote, result: tally.TallyResult) -> dict[str, Any]:
     return {
         "vote": vote.pk,
         "title": vote.title,
+        "unconfirmed_ballots": unconfirmed_ballots(vote),
         "compound": vote.compound.name,
         "matter_type": vote.matter_type,
         "matter": str(vote.get_matter_type_display()),
@@ -164,5 +177,7 @@ def vote_result_text(data: dict[str, Any]) -> str:
         if check["shortfall_text"]:
             line += "，" + check["shortfall_text"]
         lines.append(line)
+    if data.get("unconfirmed_ballots"):
+        lines.append(_g("另有 %(unconfirmed_ballots)s 张表决票待复核，未计入") % data)
     lines.append(_g("表决结果：%(decision)s") % data)
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from estates.models import Building, Ownership, Unit
 
 from . import tally
 from .choices import BallotChoice, BallotSource, VoteStatus
-from .models import Ballot, ElectorateEntry, Vote, VoteRules
+from .models import Ballot, BallotBatch, ElectorateEntry, Vote, VoteRules
 from .selectors import electorate_persons, vote_result, vote_tally
 from .workflows import ENTER_BALLOT, MANAGE_VOTE, VOTE_WORKFLOW, WORKFLOWS
 
@@ -44,13 +44,19 @@ MSG_SECOND_BALLOT = _("房屋“%(unit)s”已有表决票（%(when)s录入）�
 MSG_OUT_OF_PERIOD = _("投票日期%(day)s不在表决期间（%(starts)s至%(ends)s）内。")
 MSG_FUTURE = _("投票日期%(day)s晚于今天。")
 MSG_UNKNOWN_CHOICE = _("无法识别的表决意见“%(choice)s”，应为同意、反对或弃权。")
+MSG_SAME_PERSON = _("录入人不能复核自己录入的表决票，须由另一人复核。")
+MSG_BATCH_DONE = _("该批表决票已复核或已退回。")
+MSG_BATCH_VOTE_OVER = _("表决已计票或已取消，不能再复核表决票。")
+MSG_REJECT_REASON = _("退回表决票须填写理由。")
 MSG_PERSON_SPLIT = _(
     "房屋“%(unit)s”与同一业主的房屋“%(other)s”表决意见不同（%(other_choice)s）；"
     "同一业主按一人计算，只能有一种意见。"
 )
 
-LOG_ACTIONS: tuple[tuple[str, Any], ...] = tuple(
-    (action, label) for workflow in WORKFLOWS for action, label, _msg in workflow.log_actions()
+LOG_ACTIONS: tuple[tuple[str, Any], ...] = (
+    *((action, label) for workflow in WORKFLOWS for action, label, _msg in workflow.log_actions()),
+    ("votes.ballotbatch.confirm", _("复核表决票")),
+    ("votes.ballotbatch.reject", _("退回表决票")),
 )
 
 # 同意 / 反对 / 弃权 as written on paper ballots and in sheets, and the stored values.
@@ -264,7 +270,7 @@ class BallotDesk:
         self.person_of = electorate_persons(self.by_pk.values())
         self.cast: dict[int, tuple[str, Any]] = {
             entry_id: (choice, entered_at)
-            for entry_id, choice, entered_at in vote.ballots.values_list(
+            for entry_id, choice, entered_at in vote.ballots.filter(voided=False).values_list(
                 "entry_id", "choice", "entered_at"
             )
         }
@@ -376,6 +382,7 @@ def ballot_enter(
     ballot = Ballot(
         vote=locked,
         entry=entry,
+        batch=_sitting(locked, actor),
         choice=value,
         cast_on=cast_on or timezone.localdate(),
         proxy_name=proxy_name.strip(),
@@ -388,12 +395,38 @@ def ballot_enter(
     return ballot
 
 
-def ballots_create(*, vote: Vote, actor, rows: list[dict[str, Any]]) -> list[Ballot]:
-    """Save checked ballots in bulk (the importer's last step, inside its transaction)."""
+def _sitting(vote: Vote, actor) -> BallotBatch:
+    """The actor's batch of ballots entered one by one and not yet checked, else a new
+    one: a sitting at the entry screen is one batch for the checker."""
+    batch = (
+        BallotBatch.objects.filter(
+            vote=vote,
+            entered_by=actor,
+            source=BallotSource.ENTERED,
+            confirmed_at__isnull=True,
+            rejected_at__isnull=True,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return batch or BallotBatch.objects.create(
+        vote=vote, entered_by=actor, source=BallotSource.ENTERED
+    )
+
+
+def ballots_create(
+    *, vote: Vote, actor, rows: list[dict[str, Any]], original_name: str = ""
+) -> list[Ballot]:
+    """Save checked ballots in bulk as one batch (the importer's last step, inside its
+    transaction)."""
+    batch = BallotBatch.objects.create(
+        vote=vote, entered_by=actor, source=BallotSource.IMPORTED, original_name=original_name[:255]
+    )
     ballots = [
         Ballot(
             vote=vote,
             entry=row["entry"],
+            batch=batch,
             choice=row["choice"],
             cast_on=row["cast_on"],
             proxy_name=row.get("proxy_name", ""),
@@ -403,3 +436,72 @@ def ballots_create(*, vote: Vote, actor, rows: list[dict[str, Any]]) -> list[Bal
         for row in rows
     ]
     return Ballot.objects.bulk_create(ballots, batch_size=1000)
+
+
+# ------------------------------------------------------------------ four eyes
+
+
+def _locked_batch(batch: BallotBatch, actor) -> BallotBatch:
+    locked_vote = Vote.objects.select_for_update().get(pk=batch.vote_id)
+    locked = BallotBatch.objects.select_for_update().get(pk=batch.pk)
+    authorise(actor, ENTER_BALLOT, locked_vote, level=VIEW)
+    if locked_vote.status not in (VoteStatus.OPEN, VoteStatus.CLOSED):
+        raise ValidationError(MSG_BATCH_VOTE_OVER, code="vote_over")
+    if not locked.is_pending:
+        raise ValidationError(MSG_BATCH_DONE, code="batch_done")
+    # Four eyes: the person who entered the ballots does not check them.
+    if locked.entered_by_id == actor.pk:
+        raise ValidationError(MSG_SAME_PERSON, code="same_person")
+    return locked
+
+
+@transaction.atomic
+def batch_confirm(*, batch: BallotBatch, actor) -> BallotBatch:
+    """A second person has checked the batch against the paper: its ballots count."""
+    locked = _locked_batch(batch, actor)
+    locked.confirmed_by = actor
+    locked.confirmed_at = timezone.now()
+    locked.save(update_fields=["confirmed_by", "confirmed_at"])
+    log(
+        instance=locked,
+        action="votes.ballotbatch.confirm",
+        user=actor,
+        data={"ballots": locked.ballots.count()},
+    )
+    batch.confirmed_by, batch.confirmed_at = locked.confirmed_by, locked.confirmed_at
+    return locked
+
+
+@transaction.atomic
+def batch_reject(*, batch: BallotBatch, actor, reason: str) -> BallotBatch:
+    """The checker found a mistake: the batch and its ballots are kept but void, and
+    its units can be entered again (DOMAIN 1.9: nothing is deleted)."""
+    if not reason.strip():
+        raise ValidationError(MSG_REJECT_REASON, code="reason_required")
+    locked = _locked_batch(batch, actor)
+    locked.rejected_by = actor
+    locked.rejected_at = timezone.now()
+    locked.reject_reason = reason.strip()
+    locked.save(update_fields=["rejected_by", "rejected_at", "reject_reason"])
+    voided = locked.ballots.update(voided=True)
+    log(
+        instance=locked,
+        action="votes.ballotbatch.reject",
+        user=actor,
+        data={"ballots": voided, "reason": locked.reject_reason},
+    )
+    batch.rejected_by, batch.rejected_at = locked.rejected_by, locked.rejected_at
+    return locked
+
+
+@transaction.atomic
+def batch_attach_scan(*, batch: BallotBatch, actor, document) -> BallotBatch:
+    """Attach the scan of the paper ballots of a batch (who entered it, before checking)."""
+    locked = BallotBatch.objects.select_for_update().get(pk=batch.pk)
+    authorise(actor, ENTER_BALLOT, locked, level=VIEW)
+    if not locked.is_pending:
+        raise ValidationError(MSG_BATCH_DONE, code="batch_done")
+    locked.scan = document
+    locked.save(update_fields=["scan"])
+    batch.scan = document
+    return locked

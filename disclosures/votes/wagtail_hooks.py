@@ -2,11 +2,10 @@
 
 from wagtail import hooks
 
-from .workflows import WORKFLOWS
+from .services import LOG_ACTIONS
 
 
 @hooks.register("register_log_actions")
 def register_vote_log_actions(actions):
-    for workflow in WORKFLOWS:
-        for action, label, message in workflow.log_actions():
-            actions.register_action(action, label, message)
+    for action, label in LOG_ACTIONS:
+        actions.register_action(action, label, label)

@@ -27,6 +27,7 @@ MSG_TOO_EARLY = _(
     "报备于%(accepted)s由街道接收，须满%(days)d天后才能开启表决，最早可于%(earliest)s开始。"
 )
 MSG_PERIOD_OVER = _("表决截止日期%(ends)s已过，不能开启表决。")
+MSG_UNCONFIRMED = _("还有%(count)d张表决票未经第二人复核，暂不能计票。")
 
 
 def _guard_open(vote, actor) -> None:
@@ -56,6 +57,15 @@ def _guard_open(vote, actor) -> None:
         )
 
 
+def _guard_count(vote, actor) -> None:
+    """Four eyes: every ballot entered has been checked (confirmed or rejected)."""
+    pending = vote.ballots.filter(
+        voided=False, batch__confirmed_at__isnull=True, batch__rejected_at__isnull=True
+    ).count()
+    if pending:
+        raise ValidationError(MSG_UNCONFIRMED, code="unconfirmed", params={"count": pending})
+
+
 S = VoteStatus
 VOTE_WORKFLOW = Workflow(
     model="votes.Vote",
@@ -64,7 +74,9 @@ VOTE_WORKFLOW = Workflow(
     transitions=[
         Transition("open", (S.DRAFT,), S.OPEN, _("开启表决"), MANAGE_VOTE, VIEW, guard=_guard_open),
         Transition("close", (S.OPEN,), S.CLOSED, _("截止表决"), MANAGE_VOTE, VIEW),
-        Transition("count", (S.CLOSED,), S.COUNTED, _("计票"), MANAGE_VOTE, VIEW),
+        Transition(
+            "count", (S.CLOSED,), S.COUNTED, _("计票"), MANAGE_VOTE, VIEW, guard=_guard_count
+        ),
         Transition(
             "cancel",
             (S.DRAFT, S.OPEN),

@@ -52,6 +52,21 @@ def open_vote(world: World, filing=None, **extra):
     return vote
 
 
+def checker(world: World):
+    """A second committee member of compound 0, who checks the first one's ballots."""
+    if not hasattr(world, "checker"):
+        from tests.estates.admin_helpers import officer
+
+        world.checker = officer("committee_member", world.tree.compounds[0])
+    return world.checker
+
+
+def confirm_all(world: World, vote) -> None:
+    """Four eyes: the second member confirms every batch awaiting checking."""
+    for batch in vote.batches.filter(confirmed_at__isnull=True, rejected_at__isnull=True):
+        services.batch_confirm(batch=batch, actor=checker(world))
+
+
 def add_units(compound, building_name: str, specs, *, owner=None):
     """Units ``(room, area, area_source)`` in a (new) building, each with its own owner
     unless ``owner`` holds them all."""

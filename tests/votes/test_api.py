@@ -12,7 +12,7 @@ from ninja.testing import TestClient
 from config.api import api as project_api
 from disclosures.votes.models import Ballot
 from disclosures.votes.tally import fraction_text
-from tests.votes.helpers import accepted_filing, open_vote, today
+from tests.votes.helpers import accepted_filing, checker, open_vote, today
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,17 @@ def test_a_committee_creates_opens_enters_and_counts(api, world):
     imported = api.post(f"/{vote_id}/ballots/import", FILES={"file": upload}, user=world.member)
     assert imported.status_code == 201, imported.content
     assert imported.json() == {"imported": 1}
+
+    # Four eyes: nothing counts until a second member has checked each batch.
+    pending = api.get(f"/{vote_id}/result", user=world.community).json()
+    assert pending["participating"]["heads"] == 0 and pending["unconfirmed_ballots"] == 2
+    batches = api.get(f"/{vote_id}/batches/", user=world.member).json()
+    assert [(b["source"], b["ballots"]) for b in batches] == [("entered", 1), ("imported", 1)]
+    own = api.post(f"/{vote_id}/batches/{batches[0]['id']}/confirm", user=world.member)
+    assert own.status_code == 400
+    for batch in batches:
+        confirmed = api.post(f"/{vote_id}/batches/{batch['id']}/confirm", user=checker(world))
+        assert confirmed.status_code == 200 and confirmed.json()["confirmed_at"]
 
     live = api.get(f"/{vote_id}/result", user=world.community)
     assert live.status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from disclosures.votes import services
-from tests.votes.helpers import draft_vote, open_vote
+from tests.votes.helpers import confirm_all, draft_vote, open_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def test_json_and_text_give_the_exact_figures(world):
     services.ballot_enter(
         vote=vote, actor=world.member, building="1栋", entrance="1单元", room="101", choice="同意"
     )
+    confirm_all(world, vote)
     data = json.loads(run(str(vote.pk), "--format", "json"))
     assert data["vote"] == vote.pk and data["status"] == "open"
     assert data["participating"] == {"heads": 1, "units": 1, "area": "89.50"}

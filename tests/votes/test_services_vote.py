@@ -17,6 +17,7 @@ from estates.models import Unit
 from tests.votes.helpers import (
     accepted_filing,
     add_units,
+    confirm_all,
     developer,
     draft_vote,
     open_vote,
@@ -262,6 +263,10 @@ class TestCounting:
         for room, choice in (("501", "同意"), ("502", "同意"), ("503", "反对")):
             TestBallots().enter(vote, world.member, room, choice, building="5栋")
         services.vote_close(vote=vote, actor=world.member)
+        with pytest.raises(ValidationError) as error:
+            services.vote_count(vote=vote, actor=world.member)
+        assert "unconfirmed" in codes(error)  # four eyes first
+        confirm_all(world, vote)
         services.vote_count(vote=vote, actor=world.member)
         vote.refresh_from_db()
         assert vote.status == VoteStatus.COUNTED
@@ -277,6 +282,7 @@ class TestCounting:
     def test_shortfall_is_shown_while_below_quorum(self, world):
         vote = building_vote(world)
         TestBallots().enter(vote, world.member, "501", building="5栋")
+        confirm_all(world, vote)
         result = services.vote_result(vote, vote_tally(vote))
         quorum = {c["key"]: c for c in result["checks"]}
         assert quorum["quorum_heads"]["shortfall_text"] == "还差 2 户"
