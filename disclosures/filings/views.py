@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from common.admin_mixins import AdminPageMixin
 
 from . import selectors, services
 from .forms import FilingForm, ReasonForm, ReportForm
+from .pdf import filing_form_pdf, filing_receipt_pdf
 from .workflows import (
     FILING_WORKFLOW,
     PREPARE_FILING,
@@ -226,3 +228,23 @@ class ReportActionView(AdminPageMixin, FormView):
         else:
             messages.success(self.request, MSG_DONE % {"action": self.transition.label})
         return redirect(reverse(REPORT_INSPECT_URL, args=[report.pk]))
+
+
+def filing_pdf_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The filing form or the street's receipt as a PDF, for anyone who may see the
+    filing (404 outside the jurisdiction)."""
+    require_role(request.user, VIEW_FILING)
+    filing = selectors.filing_get(user=request.user, pk=pk)
+    if kind == "receipt":
+        try:
+            pdf = filing_receipt_pdf(filing=filing, user=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect(reverse(INSPECT_URL, args=[filing.pk]))
+        name = f"filing-receipt-{filing.pk}.pdf"
+    else:
+        pdf = filing_form_pdf(filing=filing, user=request.user)
+        name = f"filing-{filing.pk}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

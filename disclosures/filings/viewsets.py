@@ -99,6 +99,11 @@ class FilingViewSet(AppModelViewSet):
             path("draft/", views.FilingFormView.as_view(), name="draft"),
             path("<int:pk>/revise/", views.FilingFormView.as_view(), name="revise"),
             path("<int:pk>/action/<str:verb>/", views.FilingActionView.as_view(), name="action"),
+            path(
+                "<int:pk>/pdf/<str:kind>/",
+                views.filing_pdf_view,
+                name="pdf",
+            ),
         ]
 
 
