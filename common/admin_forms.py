@@ -7,7 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents import get_document_model
 
 from .files import documents_visible_to
-from .jurisdiction import scope_queryset
+from .jurisdiction import VIEW, scope_queryset
 
 
 def can_view_identity(user) -> bool:
@@ -17,9 +17,15 @@ def can_view_identity(user) -> bool:
 
 class ScopedForm(WagtailAdminModelForm):
     """Narrows choice fields to the user's jurisdiction: ``scoped_fields`` maps a field
-    name to the level (manage for where the object goes, view for what it refers to)."""
+    name to the level (manage for where the object goes, view for what it refers to).
+    ``choosers`` maps a field name to a :class:`common.admin_choosers.ScopedChooserViewSet`:
+    that field is shown as a chooser (a button and a searchable modal, scoped at the same
+    level) instead of a list of every row of the jurisdiction."""
 
     scoped_fields: dict[str, str] = {}
+    choosers: dict = {}
+    #: Extra filters passed to a chooser's URL, e.g. ``{"region": {"level": "4"}}``.
+    chooser_params: dict[str, dict[str, str]] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,3 +38,14 @@ class ScopedForm(WagtailAdminModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and queryset.model is get_document_model():
                 field.queryset = documents_visible_to(self.for_user, queryset)
+        for name, chooser in self.choosers.items():
+            field = self.fields.get(name)
+            if field is None or field.disabled:
+                continue
+            widget = chooser.widget(
+                user=self.for_user,
+                level=self.scoped_fields.get(name, VIEW),
+                url_params=self.chooser_params.get(name),
+            )
+            widget.is_required = field.required
+            field.widget = widget

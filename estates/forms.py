@@ -8,6 +8,7 @@ forms add the few checks that need more than one field.
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 from django import forms
@@ -19,7 +20,7 @@ from common.admin_forms import ScopedForm, can_view_identity
 from common.jurisdiction import MANAGE, VIEW, scope_queryset
 from common.validators import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 
-from . import services
+from . import choosers, services
 from .choices import RegionLevel
 from .models import (
     Building,
@@ -61,8 +62,12 @@ class BuildingMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.compound.name} {obj.name}"
 
 
+COMMUNITY_ONLY = {"level": str(RegionLevel.COMMUNITY.value)}
+
+
 class RegionCreateForm(ScopedForm):
     scoped_fields = {"parent": MANAGE}
+    choosers = {"parent": choosers.region_chooser}
 
     class Meta:
         model = Region
@@ -95,6 +100,7 @@ class RegionEditForm(ScopedForm):
 
 class PropertyCompanyForm(ScopedForm):
     scoped_fields = {"region": MANAGE}
+    choosers = {"region": choosers.region_chooser}
 
     class Meta:
         model = PropertyCompany
@@ -109,6 +115,8 @@ class PropertyCompanyForm(ScopedForm):
 
 class CompoundForm(ScopedForm):
     scoped_fields = {"region": MANAGE, "property_company": VIEW}
+    choosers = {"region": choosers.region_chooser, "property_company": choosers.company_chooser}
+    chooser_params = {"region": COMMUNITY_ONLY}
 
     class Meta:
         model = Compound
@@ -134,6 +142,7 @@ class BuildingForm(ScopedForm):
     :func:`estates.services.building_move`, its units and ownerships with it."""
 
     scoped_fields = {"compound": MANAGE}
+    choosers = {"compound": choosers.compound_chooser}
 
     class Meta:
         model = Building
@@ -173,6 +182,7 @@ class BuildingForm(ScopedForm):
 
 class UnitForm(ScopedForm):
     scoped_fields = {"building": MANAGE}
+    choosers = {"building": choosers.building_chooser}
 
     class Meta:
         model = Unit
@@ -225,6 +235,8 @@ class OwnerForm(ScopedForm):
         help_text=_("业主持有的房屋；共有人和其他房屋可在“产权”中继续登记。"),
     )
     is_registered = forms.BooleanField(label=_("已办理产权登记"), required=False, initial=True)
+    scoped_fields = {"unit": MANAGE}
+    choosers = {"unit": choosers.unit_chooser}
 
     class Meta:
         model = Owner
@@ -313,6 +325,8 @@ class OwnershipForm(ScopedForm):
         max_length=18,
         help_text=_("输入已登记业主的完整证件号码。"),
     )
+    scoped_fields = {"unit": MANAGE}
+    choosers = {"unit": choosers.unit_chooser}
 
     class Meta:
         model = Ownership
@@ -358,7 +372,12 @@ class OwnershipForm(ScopedForm):
 
 
 class GridForm(ScopedForm):
+    """The buildings offered are those of the grid's community only (the one being
+    edited, or the one posted): never every building of the jurisdiction."""
+
     scoped_fields = {"region": MANAGE, "buildings": MANAGE}
+    choosers = {"region": choosers.region_chooser}
+    chooser_params = {"region": COMMUNITY_ONLY}
 
     class Meta:
         model = Grid
@@ -371,8 +390,18 @@ class GridForm(ScopedForm):
             level=RegionLevel.COMMUNITY
         )
         buildings = self.fields["buildings"]
+        region_id = self.data.get(self.add_prefix("region")) or self.instance.region_id
+        if not str(region_id or "").isdigit():
+            region_id = None
         buildings.queryset = buildings.queryset.select_related("compound")
         buildings.required = False
+        # Validation takes any building the user manages (clean names a wrong community);
+        # the list shown is the community's.
+        shown = copy.copy(buildings)
+        shown.queryset = buildings.queryset.filter(compound__region_id=region_id)
+        buildings.widget.choices = shown.choices
+        if region_id is None:
+            buildings.help_text = _("保存网格后，可在编辑中选择本社区小区的楼栋。")
 
     def clean(self):
         cleaned = super().clean()
@@ -396,6 +425,7 @@ class GridStaffForm(ScopedForm):
 
 class DepartmentForm(ScopedForm):
     scoped_fields = {"region": MANAGE}
+    choosers = {"region": choosers.region_chooser}
 
     class Meta:
         model = Department

@@ -6,7 +6,10 @@ from wagtail import hooks
 
 from common import history
 
-from . import permissions  # noqa: F401  (registers policies before any viewset asks)
+from . import (
+    choosers,
+    permissions,  # noqa: F401  (registers policies before any viewset asks)
+)
 from .services import LOG_ACTIONS
 from .viewsets import JurisdictionPanel, RegistryViewSetGroup
 
@@ -19,6 +22,11 @@ if find_spec("estates.import_hooks") is not None:
 @hooks.register("register_admin_viewset")
 def register_registry_viewsets():
     return RegistryViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_registry_choosers():
+    return list(choosers.CHOOSERS)
 
 
 @hooks.register("construct_homepage_panels")

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
+from common.jurisdiction import MANAGE
 from common.validators import mask_id_number, mask_phone
 from estates import services
 from estates.choices import RegionLevel
@@ -129,7 +131,14 @@ class TestForms:
     def test_compound_region_choices_limited_to_manage_jurisdiction(self, client, tree):
         client.force_login(officer("street_staff", tree.streets[0]))
         html = body(client.get(url("compound", "add")))
-        assert "开化第1社区" in html and "卧龙第1社区" not in html
+        assert "卧龙第1社区" not in html
+        # The community is chosen in a chooser listing the communities the officer manages.
+        chooser = client.get(
+            reverse("estates_region_chooser:choose"),
+            {"scope": MANAGE, "level": RegionLevel.COMMUNITY.value},
+        )
+        listing = chooser.json()["html"]
+        assert "开化第1社区" in listing and "卧龙第1社区" not in listing
         response = client.post(
             url("compound", "add"), {"region": tree.communities[2].pk, "name": "越界小区"}
         )
