@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .views.importing import can_import, import_job_detail, import_upload
+from .views.importing import can_import, import_job_detail, import_job_retry_view, import_upload
 
 
 @hooks.register("register_admin_urls")
@@ -13,6 +13,11 @@ def register_import_urls():
     return [
         path("registry-import/", import_upload, name="estates_registry_import"),
         path("registry-import/<int:pk>/", import_job_detail, name="estates_registry_import_job"),
+        path(
+            "registry-import/<int:pk>/retry/",
+            import_job_retry_view,
+            name="estates_registry_import_retry",
+        ),
     ]
 
 

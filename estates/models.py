@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -502,6 +503,9 @@ class ImportJob(TimeStampedModel):
     errors = models.JSONField(_("错误"), default=list, blank=True)
     message = models.TextField(_("说明"), blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # A job that failed for a fault (its worker died, the database went away), not for its
+    # content, keeps its sheet until then so staff can run it again (estates.tasks).
+    retry_until = models.DateTimeField(_("可重新运行至"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("登记表导入")
@@ -514,6 +518,15 @@ class ImportJob(TimeStampedModel):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.PENDING, self.Status.VALIDATING, self.Status.WRITING}
+
+    @property
+    def can_retry(self) -> bool:
+        return (
+            self.status == self.Status.FAILED
+            and self.retry_until is not None
+            and self.retry_until > timezone.now()
+            and bool(self.file)
+        )
 
     @property
     def percent(self) -> int:

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from common.jurisdiction import MANAGE, jurisdiction_of, scope_queryset
 
@@ -19,7 +21,11 @@ from ..importing import COLUMN_LABELS
 from ..models import ImportJob, Region
 from ..selectors import import_job_get
 from ..tasks import (
+    MSG_NOT_QUEUED,
+    MSG_NOT_RETRYABLE,
     import_job_fail,
+    import_job_retry,
+    import_job_task,
     import_jobs_stalled_fail,
     registry_import_task,
     sheets_expired_delete_logged,
@@ -29,7 +35,6 @@ from ..tasks import (
 ALLOWED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 MSG_SUFFIX = _("只接受 .csv、.txt（Unicode 文本）或 .xlsx 文件。")
 MSG_SIZE = _("文件超过 %(limit)s MB 的上限。")
-MSG_NOT_QUEUED = _("导入任务未能提交到后台处理，未导入任何数据，请稍后重新上传。")
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +86,9 @@ def import_upload(request):
         )
         try:
             registry_import_task.enqueue(job.pk)
-        except Exception:  # the task queue is down: the job must not wait for ever
+        except Exception as error:  # the task queue is down: the job must not wait for ever
             logger.exception("registry import %s could not be queued", job.pk)
-            import_job_fail(job_id=job.pk, message=str(MSG_NOT_QUEUED))
+            import_job_fail(job_id=job.pk, message=str(MSG_NOT_QUEUED), retryable=True, error=error)
         return redirect("estates_registry_import_job", pk=job.pk)
     import_jobs_stalled_fail()
     # Sheets past their retention go even when no import has ended since (common.files).
@@ -113,7 +118,39 @@ def import_job_detail(request, pk: int):
         "estates/admin/import_job.html",
         {
             "job": job,
+            "queue": _queue_state(job),
             "page_title": _("登记表导入：%(name)s") % {"name": job.original_name},
             "header_icon": "upload",
         },
     )
+
+
+def _queue_state(job: ImportJob) -> dict | None:
+    """For a job waiting on the database task backend: how many tasks are ahead of it and
+    whether a worker is running to take them (the page says so while it waits)."""
+    if job.status != ImportJob.Status.PENDING:
+        return None
+    result = import_job_task(job.pk)
+    if result is None or result.status != "READY":
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    from ops.health import workers_alive
+
+    ahead = (
+        DBTaskResult.objects.ready()
+        .filter(queue_name=result.queue_name, enqueued_at__lt=result.enqueued_at)
+        .count()
+    )
+    return {"ahead": ahead, "workers": workers_alive()}
+
+
+@require_POST
+def import_job_retry_view(request, pk: int):
+    """Run again a job that failed for a fault (its worker died, the database went away)."""
+    if not can_import(request.user):
+        raise PermissionDenied
+    job = import_job_get(user=request.user, pk=pk)
+    if not import_job_retry(job=job):
+        messages.error(request, MSG_NOT_RETRYABLE)
+    return redirect("estates_registry_import_job", pk=job.pk)
