@@ -11,7 +11,8 @@ class CommitteesConfig(AppConfig):
         # Registers the committee figures in estates.stats.STATISTICS.
         from estates.selectors import public_compound_flags
 
-        from . import stats  # noqa: F401
+        # Registers the committee duties on the admin home (common.dashboard).
+        from . import duties, stats  # noqa: F401
         from .elections import stats as election_stats  # noqa: F401
         from .selectors.committees import compound_public_flags
 

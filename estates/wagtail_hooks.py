@@ -4,7 +4,7 @@ from importlib.util import find_spec
 
 from wagtail import hooks
 
-from common import history
+from common import dashboard, history
 
 from . import (
     choosers,
@@ -33,6 +33,10 @@ def register_registry_choosers():
 def add_jurisdiction_panel(request, panels):
     panels.insert(0, JurisdictionPanel(request.user))
 
+
+# The admin home: each role's duties first; Wagtail's site summary only for page editors.
+hooks.register("construct_homepage_panels", dashboard.add_duty_panel)
+hooks.register("construct_homepage_summary_items", dashboard.hide_site_summary)
 
 # The site history report and its exports, scoped by jurisdiction (common.history).
 hooks.register("register_admin_urls", history.register_admin_urls)
