@@ -6,6 +6,7 @@ policies; every write goes through :mod:`disclosures.filings.services`."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from common.access import scoped
 from common.admin_mixins import AppModelViewSet, ScopedIndexView, ScopedInspectView
 
 from . import selectors, views
@@ -54,9 +56,21 @@ class FilingInspectView(ScopedInspectView):
                 for f in selectors.compound_recent_filings(user=user, compound=filing.compound)
                 if f.pk != filing.pk
             ],
+            recent_votes=compound_recent_votes(user=user, compound=filing.compound),
             today=timezone.localdate(),
         )
         return context
+
+
+def compound_recent_votes(*, user, compound, limit: int = 10) -> list:
+    """The compound's recent owners' votes, when the votes app is installed (it builds on
+    the filings, so the filings look it up by name rather than import it)."""
+    if not apps.is_installed("disclosures.votes"):
+        return []
+    vote_model = apps.get_model("votes", "Vote")
+    return list(
+        scoped(vote_model, user=user).filter(compound=compound).order_by("-starts_on")[:limit]
+    )
 
 
 class FilingViewSet(AppModelViewSet):

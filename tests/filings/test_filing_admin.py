@@ -155,3 +155,15 @@ def test_reports_action_screens(client, world):
     )
     report.refresh_from_db()
     assert report.status == "approved"
+
+
+def test_review_screen_shows_the_compound_and_its_recent_filings(client, world):
+    earlier = draft(world, title="门岗外包方案", matter_type="other", amount=None)
+    filing = submitted(world)
+    draft(world, committee=world.other_committee, actor=world.other_member, title="别处的报备")
+    client.force_login(world.community)
+    page = client.get(reverse("filings_filing:inspect", args=[filing.pk])).content.decode()
+    assert filing.proposal in page
+    assert str(world.committee) in page
+    assert earlier.title in page
+    assert "别处的报备" not in page
