@@ -65,7 +65,12 @@ DOCUMENT_ALL = ["wagtaildocs.change_document", "wagtaildocs.delete_document", *D
 
 # Major-decision filings and regular reports (DOMAIN §11, disclosures.filings): the
 # committee prepares, the community party organisation reviews, the street receives.
-FILING_VIEW = ["filings.view_filing", "filings.view_regularreport", "filings.view_filingrules"]
+FILING_VIEW = [
+    "filings.view_filing",
+    "filings.view_filingdocument",
+    "filings.view_regularreport",
+    "filings.view_filingrules",
+]
 FILING_RULES = [f"filings.{a}_filingrules" for a in ("add", "change", "delete")]
 
 # Owners' votes (DOMAIN §1, disclosures.votes): the committee organises the vote and enters
@@ -165,6 +170,8 @@ ROLES: dict[str, Role] = {
                 + _committee_perms("view", COMMITTEE_BODIES)
                 + FILING_VIEW
                 + ["filings.prepare_filing", "filings.prepare_regularreport"]
+                # The filing's papers (plan, budget, quotations) are uploaded by the committee.
+                + DOCUMENT_ATTACH
                 + VOTE_VIEW
                 + VOTE_WORK
                 + NOTICE_DRAFT

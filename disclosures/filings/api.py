@@ -13,15 +13,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from committees.models import Committee
-from common.access import fetch, require_role, scoped
+from common.access import MSG_NOT_FOUND, fetch, require_role, scoped
 from common.api_auth import REGISTRY_AUTH
+from common.files import documents_visible_to
 from common.jurisdiction import VIEW
 from estates.api import MAX_PAGE_SIZE, PAGE_SIZE, BoundedPagination
 from estates.models import Building
@@ -90,9 +91,20 @@ class FilingOut(Schema):
     receipt_number: str
 
 
+class DocumentOut(Schema):
+    id: int
+    title: str
+    document_id: int | None
+
+
 class FilingDetailOut(FilingOut):
+    documents: list[DocumentOut]
     versions: list[VersionOut]
     reviews: list[ReviewOut]
+
+    @staticmethod
+    def resolve_documents(obj):
+        return list(obj.documents.order_by("pk"))
 
     @staticmethod
     def resolve_versions(obj):
@@ -124,6 +136,11 @@ class FilingPatch(Schema):
     scope_kind: ScopeKind | None = None
     scope_note: str | None = None
     building_ids: list[int] | None = None
+
+
+class DocumentIn(Schema):
+    title: str
+    document_id: int
 
 
 class ReasonIn(Schema):
@@ -228,6 +245,21 @@ def filing_update(request: HttpRequest, filing_id: int, payload: FilingPatch):
         None if building_ids is None else _buildings(request.user, filing.compound_id, building_ids)
     )
     services.filing_update(filing=filing, actor=request.user, buildings=buildings, **fields)
+    return _detail(request.user, filing_id)
+
+
+@router.post("/{int:filing_id}/documents", response=FilingDetailOut, summary="添加报备材料")
+def filing_document_add(request: HttpRequest, filing_id: int, payload: DocumentIn):
+    """Attach a Wagtail document the caller may read (their own upload, or one already
+    linked in their jurisdiction); any other id answers 404."""
+    require_role(request.user, PREPARE_FILING)
+    filing = _detail(request.user, filing_id)
+    document = documents_visible_to(request.user).filter(pk__in=[payload.document_id]).first()
+    if document is None:
+        raise Http404(MSG_NOT_FOUND)
+    services.filing_document_add(
+        filing=filing, actor=request.user, title=payload.title, document=document
+    )
     return _detail(request.user, filing_id)
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model
+from wagtail.documents.widgets import AdminDocumentChooser
 
 from committees.models import Committee
 from common.access import scoped
+from common.files import documents_visible_to
 from common.jurisdiction import VIEW
 from estates.models import Building
 
@@ -74,6 +77,20 @@ class FilingForm(forms.ModelForm):
         data.pop("scope_buildings", None)
         data["scope_note"] = data.get("scope_note") or ""
         return data
+
+
+class FilingDocumentForm(forms.Form):
+    """A paper to file with the proposal: a Wagtail document the user may read (their own
+    upload, or one already linked in their jurisdiction)."""
+
+    title = forms.CharField(label=_("材料名称"), max_length=200)
+    document = forms.ModelChoiceField(
+        label=_("文件"), queryset=get_document_model().objects.none(), widget=AdminDocumentChooser
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents_visible_to(user)
 
 
 class ReasonForm(forms.Form):

@@ -22,7 +22,7 @@ from common.access import require_role
 from common.admin_mixins import AdminPageMixin
 
 from . import selectors, services
-from .forms import FilingForm, ReasonForm, ReportForm
+from .forms import FilingDocumentForm, FilingForm, ReasonForm, ReportForm
 from .pdf import filing_form_pdf, filing_receipt_pdf
 from .workflows import (
     FILING_WORKFLOW,
@@ -97,6 +97,40 @@ class FilingFormView(AdminPageMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, MSG_SAVED)
         return redirect(reverse(INSPECT_URL, args=[filing.pk]))
+
+
+class FilingDocumentAddView(AdminPageMixin, FormView):
+    """Attach a paper to a draft or returned filing."""
+
+    form_class = FilingDocumentForm
+    template_name = "filings/admin/filing_form.html"
+    header_icon = "doc-full"
+    page_title = _("添加报备材料")
+
+    def dispatch(self, request, *args, **kwargs):
+        require_role(request.user, PREPARE_FILING)
+        self.filing = selectors.filing_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "submit_label": _("添加")}
+
+    def form_valid(self, form):
+        try:
+            services.filing_document_add(
+                filing=self.filing,
+                actor=self.request.user,
+                title=form.cleaned_data["title"],
+                document=form.cleaned_data["document"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SAVED)
+        return redirect(reverse(INSPECT_URL, args=[self.filing.pk]))
 
 
 class FilingActionView(AdminPageMixin, FormView):

@@ -112,6 +112,11 @@ class FilingViewSet(AppModelViewSet):
             *super().get_urlpatterns(),
             path("draft/", views.FilingFormView.as_view(), name="draft"),
             path("<int:pk>/revise/", views.FilingFormView.as_view(), name="revise"),
+            path(
+                "<int:pk>/documents/add/",
+                views.FilingDocumentAddView.as_view(),
+                name="add_document",
+            ),
             path("<int:pk>/action/<str:verb>/", views.FilingActionView.as_view(), name="action"),
             path(
                 "<int:pk>/pdf/<str:kind>/",
