@@ -16,7 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -44,6 +44,9 @@ MSG_UNKNOWN_STATUS = _("未知的状态。")
 MSG_UNKNOWN_BUILDING = _("楼栋不存在或不属于该小区。")
 MSG_UNKNOWN_UNIT = _("房屋不存在或不属于该小区。")
 MSG_NOT_OPENED = _("该表决尚未开启，没有表决业主名册。")
+
+# The largest id a database row can have (a bigger one would overflow the query).
+MAX_ID = 2**63 - 1
 
 router = Router(tags=["votes"], auth=REGISTRY_AUTH)
 
@@ -141,7 +144,11 @@ def _in_compound(model, user, compound_id: int, ids: list[int], message) -> list
 
 @router.get("/", response=list[VoteOut], summary="辖区业主表决")
 @paginate(BoundedPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def vote_list(request: HttpRequest, status: str | None = None, compound_id: int | None = None):
+def vote_list(
+    request: HttpRequest,
+    status: str | None = None,
+    compound_id: int | None = Query(None, ge=1, le=MAX_ID),
+):
     require_role(request.user, VIEW_VOTE)
     votes = votes_visible_to(request.user).order_by("-starts_on", "-pk")
     if status:

@@ -30,6 +30,7 @@ from config.wsgi import application
 from estates.models import Owner
 from tests.committees.committee_helpers import form_committee
 from tests.committees.review_setup import build_vetting
+from tests.votes.helpers import fuzz_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,7 @@ def world(tree):
         "committee_id": committee.pk,
         "review_id": CandidateReview.objects.order_by("pk").first().pk,
     }
+    known.update(fuzz_objects(tree, committee))  # vote_id, batch_id
     callers = {"anonymous": {}, "street officer": {"Authorization": f"Bearer {plaintext}"}}
     return known, callers
 

@@ -95,3 +95,43 @@ def developer():
 
 
 __all__ = ["ScopeKind", "World", "accepted_filing", "add_units", "draft_vote", "open_vote"]
+
+
+def fuzz_objects(tree, committee) -> dict[str, int]:
+    """A counted-to-be vote with one ballot batch in ``committee``'s compound, for the API
+    fuzz run: the ids its vote and batch paths use."""
+    from tests.estates.admin_helpers import officer
+
+    compound = committee.compound
+    community, street = compound.region, compound.region.parent
+    member = officer("committee_member", compound)
+    filing = filing_services.filing_create(
+        actor=member,
+        committee=committee,
+        matter_type=MatterType.HIRE_COMPANY,
+        title="选聘新的物业服务企业",
+        proposal="公开招标选聘物业服务企业。",
+        planned_vote_on=today() + timedelta(days=40),
+    )
+    filing_services.filing_submit(filing=filing, actor=member)
+    filing_services.filing_approve(filing=filing, actor=officer("community_staff", community))
+    filing_services.filing_accept(
+        filing=filing, actor=officer("street_staff", street), on=today() - timedelta(days=20)
+    )
+    vote = services.vote_create(
+        filing=filing,
+        actor=member,
+        starts_on=today() - timedelta(days=1),
+        ends_on=today() + timedelta(days=7),
+    )
+    services.vote_open(vote=vote, actor=member)
+    unit = compound.units.select_related("building").first()
+    ballot = services.ballot_enter(
+        vote=vote,
+        actor=member,
+        building=unit.building.name,
+        entrance=unit.entrance,
+        room=unit.room,
+        choice="同意",
+    )
+    return {"vote_id": vote.pk, "batch_id": ballot.batch_id}
