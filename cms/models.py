@@ -14,7 +14,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageViewRestriction, Site
 
-from committees.elections.selectors.elections import published_candidates_for
+from committees.elections.selectors.elections import candidate_notice_for
 from committees.selectors.committees import committee_public_for
 from estates import selectors
 from estates.choices import RegionLevel
@@ -43,6 +43,7 @@ def compound_page_data(pk: int) -> dict | None:
     if compound is None:
         return None
     grids = selectors.grid_staff_for_compound(compound=compound)
+    notice = candidate_notice_for(compound) if compound.has_published_election else None
     return {
         "compound": compound,
         "breadcrumbs": selectors.compound_breadcrumbs(compound),
@@ -51,9 +52,8 @@ def compound_page_data(pk: int) -> dict | None:
         "committee_public": (
             committee_public_for(compound) if compound.has_active_committee else None
         ),
-        "candidates": (
-            published_candidates_for(compound) if compound.has_published_election else []
-        ),
+        "candidate_notice": notice,
+        "candidates": notice.candidates if notice else [],
     }
 
 

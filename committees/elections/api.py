@@ -8,18 +8,28 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
 from common.access import fetch, require_role
 from common.api_auth import REGISTRY_AUTH
+from common.files import documents_visible_to
+from common.transitions import MSG_INVALID, InvalidTransition
 from common.validators import mask_id_number
+from estates.models import Compound, Owner
 
-from ..models import CandidateReview, Election
+from ..choices import CandidateStatus, ElectionStatus
+from ..models import Candidate, CandidateReview, Election
 from .selectors import elections as election_selectors
 from .selectors.reviews import reviewer_rows
+from .services import elections as election_services
+from .services.elections import MSG_DOCUMENT, MSG_NOT_OWNER
 from .services.reviews import review_record
-from .workflows import REVIEW_CANDIDATE, VIEW_FINDINGS
+from .workflows import MANAGE_ELECTION, REVIEW_CANDIDATE, VIEW_FINDINGS
+
+MSG_CONCLUDE = _("作出联审结论")
 
 VIEW_ELECTION = "committees.view_election"
 VIEW_CANDIDATE = "committees.view_candidate"
@@ -39,6 +49,12 @@ class ElectionOut(Schema):
     started_on: datetime.date
     review_due_on: datetime.date | None
     candidate_count: int
+    planned_on: datetime.date | None
+    notice_from: datetime.date | None
+    notice_until: datetime.date | None
+    issued_by: str
+    objection_place: str
+    objection_until: datetime.date | None
 
 
 class CandidateOut(Schema):
@@ -89,6 +105,12 @@ def _election_out(election) -> dict:
         "started_on": election.started_on,
         "review_due_on": election.review_due_on,
         "candidate_count": election.candidate_count,
+        "planned_on": election.planned_on,
+        "notice_from": election.notice_from,
+        "notice_until": election.notice_until,
+        "issued_by": election.issued_by,
+        "objection_place": election.objection_place,
+        "objection_until": election.objection_until,
     }
 
 
@@ -165,4 +187,177 @@ def review_record_endpoint(request: HttpRequest, review_id: int, payload: Record
         "status": review.status,
         "category": review.category,
         "answered_on": review.answered_on,
+    }
+
+
+# ------------------------------------------------------------------ running an election
+# The admin's verbs, with the same services and workflow: model permission 403, another
+# jurisdiction 404, a verb the state does not allow 409 (InvalidTransition), a broken
+# rule 400, each with its Chinese message (config.api).
+
+
+class ElectionIn(Schema):
+    compound_id: int
+    kind: str
+    term_number: int
+    seats: int
+    started_on: datetime.date
+    planned_on: datetime.date | None = None
+
+
+class NominationIn(Schema):
+    owner_id: int
+    position_sought: str = "member"
+    party_status: str = "none"
+    nominated_on: datetime.date
+    document_id: int | None = None
+
+
+class NominationOut(Schema):
+    id: int
+    name: str
+    position_sought: str
+    status: str
+
+
+class OwnerOptionOut(Schema):
+    id: int
+    name: str
+    units: str
+    nominated: bool
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class NoticeIn(Schema):
+    notice_from: datetime.date
+    notice_until: datetime.date
+    planned_on: datetime.date
+    issued_by: str
+    objection_place: str
+    objection_until: datetime.date
+    objection_phone: str = ""
+
+
+def _election_now(request: HttpRequest, election_id: int) -> dict:
+    elections = election_selectors.election_list_visible_to(user=request.user)
+    return _election_out(fetch(elections, user=request.user, pk=election_id))
+
+
+def _manageable_election(request: HttpRequest, election_id: int) -> Election:
+    require_role(request.user, MANAGE_ELECTION)
+    return fetch(Election.objects.select_related("compound"), user=request.user, pk=election_id)
+
+
+@router.post("/elections/", response={201: ElectionOut}, summary="组织选举")
+def election_open_endpoint(request: HttpRequest, payload: ElectionIn):
+    require_role(request.user, MANAGE_ELECTION)
+    compound = fetch(Compound, user=request.user, pk=payload.compound_id)
+    data = payload.dict(exclude={"compound_id"})
+    election = election_services.election_open(compound=compound, actor=request.user, **data)
+    return 201, _election_now(request, election.pk)
+
+
+@router.get(
+    "/elections/{int:election_id}/owners/",
+    response=list[OwnerOptionOut],
+    summary="可提名的业主（按姓名或手机号查找）",
+)
+def owner_options(request: HttpRequest, election_id: int, q: str = ""):
+    election = _manageable_election(request, election_id)
+    options = election_selectors.owner_options_for_nomination(
+        user=request.user, election=election, q=q
+    )
+    return [o.__dict__ for o in options]
+
+
+@router.post(
+    "/elections/{int:election_id}/candidates/",
+    response={201: NominationOut},
+    summary="提名候选人",
+)
+def candidate_nominate_endpoint(request: HttpRequest, election_id: int, payload: NominationIn):
+    election = _manageable_election(request, election_id)
+    owner = fetch(Owner, user=request.user, message=MSG_NOT_OWNER, pk=payload.owner_id)
+    document = None
+    if payload.document_id is not None:
+        # Only a document the user may read (common.files), else the same refusal.
+        readable = documents_visible_to(request.user).in_bulk([payload.document_id])
+        document = readable.get(payload.document_id)
+        if document is None:
+            raise ValidationError(MSG_DOCUMENT)
+    candidate = election_services.candidate_nominate(
+        election=election,
+        owner=owner,
+        position_sought=payload.position_sought,
+        party_status=payload.party_status,
+        nominated_on=payload.nominated_on,
+        document=document,
+        actor=request.user,
+    )
+    return 201, {
+        "id": candidate.pk,
+        "name": candidate.name,
+        "position_sought": candidate.position_sought,
+        "status": candidate.status,
+    }
+
+
+@router.post(
+    "/elections/{int:election_id}/start-vetting", response=ElectionOut, summary="提交资格联审"
+)
+def election_start_vetting_endpoint(request: HttpRequest, election_id: int):
+    election = _manageable_election(request, election_id)
+    election_services.election_start_vetting(election=election, actor=request.user)
+    return _election_now(request, election_id)
+
+
+@router.post("/elections/{int:election_id}/conclude", response=ElectionOut, summary="作出联审结论")
+def election_conclude_endpoint(request: HttpRequest, election_id: int):
+    election = _manageable_election(request, election_id)
+    if election.status != ElectionStatus.VETTING:
+        raise InvalidTransition(
+            MSG_INVALID,
+            code="invalid_transition",
+            params={"state": election.get_status_display(), "action": MSG_CONCLUDE},
+        )
+    candidates = list(
+        election.candidates.filter(status=CandidateStatus.UNDER_REVIEW).order_by("pk")
+    )
+    election_services.candidates_conclude_bulk(candidates=candidates, actor=request.user)
+    return _election_now(request, election_id)
+
+
+@router.post("/elections/{int:election_id}/publish", response=ElectionOut, summary="公示候选人")
+def election_publish_endpoint(request: HttpRequest, election_id: int, payload: NoticeIn):
+    election = _manageable_election(request, election_id)
+    election_services.election_publish_candidates(
+        election=election,
+        actor=request.user,
+        notice=election_services.CandidateNotice(**payload.dict()),
+    )
+    return _election_now(request, election_id)
+
+
+@router.post("/elections/{int:election_id}/cancel", response=ElectionOut, summary="取消选举")
+def election_cancel_endpoint(request: HttpRequest, election_id: int, payload: ReasonIn):
+    election = _manageable_election(request, election_id)
+    election_services.election_cancel(election=election, actor=request.user, reason=payload.reason)
+    return _election_now(request, election_id)
+
+
+@router.post("/candidates/{int:candidate_id}/withdraw", response=NominationOut, summary="退出候选")
+def candidate_withdraw_endpoint(request: HttpRequest, candidate_id: int, payload: ReasonIn):
+    require_role(request.user, MANAGE_ELECTION)
+    candidate = fetch(Candidate, user=request.user, pk=candidate_id)
+    candidate = election_services.candidate_withdraw(
+        candidate=candidate, actor=request.user, reason=payload.reason
+    )
+    return {
+        "id": candidate.pk,
+        "name": candidate.name,
+        "position_sought": candidate.position_sought,
+        "status": candidate.status,
     }

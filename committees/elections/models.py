@@ -50,6 +50,24 @@ class Election(TimeStampedModel):
     review_due_on = models.DateField(_("联审截止日期"), null=True, blank=True)
     planned_on = models.DateField(_("计划选举日期"), null=True, blank=True)
     held_on = models.DateField(_("选举日期"), null=True, blank=True)
+    # The public candidate notice (候选人公示, DOMAIN 2.4: candidates are published 15 days
+    # before the election), filled in when the list is published.
+    notice_from = models.DateField(_("公示开始日期"), null=True, blank=True)
+    notice_until = models.DateField(_("公示截止日期"), null=True, blank=True)
+    issued_by = models.CharField(
+        _("发布单位"),
+        max_length=100,
+        blank=True,
+        help_text=_("如：开化街道党工委、东方社区党委。"),
+    )
+    objection_place = models.CharField(
+        _("异议受理地点"),
+        max_length=200,
+        blank=True,
+        help_text=_("业主对候选人有异议时，书面提出的地点，如：东方社区党群服务中心二楼。"),
+    )
+    objection_phone = models.CharField(_("异议受理电话"), max_length=30, blank=True)
+    objection_until = models.DateField(_("异议受理截止日期"), null=True, blank=True)
     # The checks the joint review had to answer, fixed when vetting started (DOMAIN §9):
     # every candidate's verdict needs a department answer for each of them.
     review_categories = models.JSONField(_("联审事项"), null=True, blank=True, editable=False)

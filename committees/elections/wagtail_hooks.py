@@ -41,9 +41,18 @@ urlpatterns = [
     path("elections/", views.ElectionListView.as_view(), name="elections"),
     path("elections/<int:pk>/", views.ElectionMatrixView.as_view(), name="matrix"),
     path("elections/<int:pk>/report.pdf", views.election_report_view, name="report"),
+    path("elections/new/", views.CompoundPickView.as_view(), name="pick_compound"),
+    path("elections/new/<int:compound>/", views.ElectionOpenView.as_view(), name="open"),
+    path("elections/<int:pk>/nominate/", views.NominateView.as_view(), name="nominate"),
+    path("elections/<int:pk>/owners/", views.owner_search_view, name="owners"),
+    path(
+        "candidates/<int:pk>/withdraw/",
+        views.CandidateWithdrawView.as_view(),
+        name="withdraw",
+    ),
     path(
         "elections/<int:pk>/<slug:action>/",
-        views.election_action_view,
+        views.ElectionActionView.as_view(),
         name="action",
     ),
 ]
@@ -118,10 +127,13 @@ class ViewableHistoryView(ScopedHistoryView):
 
 class ElectionViewSet(ScopedViewSetMixin, ModelViewSet):
     """Elections are created and moved only through services; the viewset serves listing,
-    inspection and the history of transitions (no status field in any form)."""
+    inspection and the history of transitions (no status field in any form). Its "add"
+    leads to the service-backed screen that opens an election."""
 
     model = Election
     history_view_class = ViewableHistoryView
+    index_view_class = views.ElectionIndexView
+    add_view_class = views.ElectionCreateRedirectView
     name = "committees_election"
     url_prefix = "committees/election"
     icon = "date"
@@ -135,6 +147,8 @@ class ElectionViewSet(ScopedViewSetMixin, ModelViewSet):
 class CandidateViewSet(ScopedViewSetMixin, ModelViewSet):
     model = Candidate
     history_view_class = ViewableHistoryView
+    index_view_class = views.CandidateIndexView
+    add_view_class = views.CandidateCreateRedirectView
     name = "committees_candidate"
     url_prefix = "committees/candidate"
     icon = "user"

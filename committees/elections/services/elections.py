@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from common.access import authorise
+from common.files import document_visible
 from common.jurisdiction import MANAGE
 from common.transitions import log_many
 from estates.models import Compound, Owner
@@ -36,6 +37,14 @@ MSG_ALREADY_NOMINATED = _("该业主已是本次选举的候选人。")
 MSG_ELECTION_OPEN = _("该小区已有一场进行中的选举。")
 MSG_DENIED = _("您没有组织该小区选举的权限。")
 MSG_SEATS = _("应选人数必须大于零。")
+MSG_DOCUMENT = _("所选提名材料不存在，或您无权查看。")
+MSG_ISSUED_BY = _("请填写发布单位（街道或社区党组织）。")
+MSG_OBJECTION_PLACE = _("请填写业主提出异议的地点。")
+MSG_NOTICE_DATES = _("公示截止日期不能早于公示开始日期。")
+MSG_OBJECTION_UNTIL = _("异议受理截止日期应在公示期内。")
+MSG_PLANNED_AFTER_NOTICE = _("计划选举日期应在公示期结束之后。")
+MSG_PLANNED_15_DAYS = _("候选人名单须在选举日15日前公示：计划选举日期不能早于%(date)s。")
+NOTICE_DAYS_BEFORE_ELECTION = 15  # DOMAIN 2.4 (GR 13)
 
 
 def _check_manage(*, actor, compound: Compound) -> None:
@@ -99,6 +108,9 @@ def candidate_nominate(
         raise ValidationError(MSG_NOT_OWNER, code="not_owner")
     if election.candidates.filter(owner=owner).exists():
         raise ValidationError(MSG_ALREADY_NOMINATED, code="already_nominated")
+    # Nomination papers name people: only a document the nominator may read is attached.
+    if document is not None and not document_visible(actor, document):
+        raise ValidationError({"document": MSG_DOCUMENT}, code="document")
     candidate = Candidate(
         election=election,
         compound=election.compound,
@@ -144,10 +156,68 @@ def candidate_withdraw(*, candidate: Candidate, actor, reason: str) -> Candidate
     return CANDIDATE_WORKFLOW.fire(candidate, "withdraw", actor=actor, reason=reason)
 
 
-def election_publish_candidates(*, election: Election, actor) -> Election:
+@dataclass(frozen=True)
+class CandidateNotice:
+    """What the public candidate notice (候选人公示) says besides the names: the notice
+    period, the planned election date, who issues it, and where and until when an owner
+    may object."""
+
+    notice_from: datetime.date
+    notice_until: datetime.date
+    planned_on: datetime.date
+    issued_by: str
+    objection_place: str
+    objection_until: datetime.date
+    objection_phone: str = ""
+
+    def validate(self) -> None:
+        """Every problem at once, by field (DOMAIN 2.4: published 15 days ahead)."""
+        errors: dict[str, list] = {}
+        if not self.issued_by.strip():
+            errors.setdefault("issued_by", []).append(MSG_ISSUED_BY)
+        if not self.objection_place.strip():
+            errors.setdefault("objection_place", []).append(MSG_OBJECTION_PLACE)
+        if self.notice_until < self.notice_from:
+            errors.setdefault("notice_until", []).append(MSG_NOTICE_DATES)
+        if not self.notice_from <= self.objection_until <= self.notice_until:
+            errors.setdefault("objection_until", []).append(MSG_OBJECTION_UNTIL)
+        earliest = self.notice_from + datetime.timedelta(days=NOTICE_DAYS_BEFORE_ELECTION)
+        if self.planned_on <= self.notice_until:
+            errors.setdefault("planned_on", []).append(MSG_PLANNED_AFTER_NOTICE)
+        elif self.planned_on < earliest:
+            errors.setdefault("planned_on", []).append(
+                ValidationError(
+                    MSG_PLANNED_15_DAYS,
+                    code="notice_too_late",
+                    params={"date": earliest.strftime("%Y-%m-%d")},
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def changes(self) -> dict:
+        return {
+            "notice_from": self.notice_from,
+            "notice_until": self.notice_until,
+            "planned_on": self.planned_on,
+            "issued_by": self.issued_by.strip(),
+            "objection_place": self.objection_place.strip(),
+            "objection_until": self.objection_until,
+            "objection_phone": self.objection_phone.strip(),
+        }
+
+
+def election_publish_candidates(
+    *, election: Election, actor, notice: CandidateNotice | None = None
+) -> Election:
     """Publish the vetted list once every candidate is concluded; the public list shows
-    passed candidates only (selectors.elections.published_candidates_for)."""
-    return ELECTION_WORKFLOW.fire(election, "publish", actor=actor)
+    passed candidates only (selectors.elections.published_candidates_for). With a
+    ``notice`` its period, dates, issuing body and objection details are saved in the same
+    transition (all or nothing); the admin and the API always give one."""
+    if notice is None:
+        return ELECTION_WORKFLOW.fire(election, "publish", actor=actor)
+    notice.validate()
+    return ELECTION_WORKFLOW.fire(election, "publish", actor=actor, changes=notice.changes())
 
 
 def election_hold(*, election: Election, actor, held_on: datetime.date) -> Election:
