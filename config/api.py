@@ -11,6 +11,8 @@ from committees.elections.api import router as review_router
 from common.access import MSG_FORBIDDEN, MSG_NOT_FOUND
 from common.transitions import InvalidTransition
 from disclosures.filings.api import router as filings_router
+from disclosures.notices.api import public_router as notices_public_router
+from disclosures.notices.api import router as notices_router
 from disclosures.votes.api import router as votes_router
 from estates.api import public, registry
 
@@ -34,6 +36,8 @@ api.add_router("/registry/", review_router)
 api.add_router("/registry/committees/", committees_router)
 api.add_router("/registry/filings/", filings_router)
 api.add_router("/registry/votes/", votes_router)
+api.add_router("/public/", notices_public_router)
+api.add_router("/registry/notices/", notices_router)
 
 
 # common.access raises Django's exceptions; the API answers them with their Chinese message.

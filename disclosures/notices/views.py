@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 def attachment_serve(request, *, notice, attachment_pk: int):
     if not notice.live or notice.expired:
         raise Http404
-    attachment = notice.attachments.filter(pk=attachment_pk).select_related("document").first()
+    attachment = next((a for a in notice.attachments.all() if a.pk == attachment_pk), None)
     if attachment is None:
         raise Http404
     document = attachment.document

@@ -18,6 +18,10 @@ def notices_public() -> QuerySet[NoticePage]:
     return NoticePage.objects.live().filter(expired=False)
 
 
+def notice_get_public(pk: int) -> NoticePage | None:
+    return notices_public().select_related("compound", "item", "fingerprint").filter(pk=pk).first()
+
+
 def notice_list_public(
     *, compound: Compound, item_code: str | None = None, year: int | None = None
 ) -> QuerySet[NoticePage]:

@@ -18,7 +18,7 @@ from common.jurisdiction import MANAGE, VIEW
 from estates.models import Compound
 
 from ..blocks import block_error_messages
-from ..models import CompoundNoticesPage, DisclosureItem, NoticeAttachment, NoticePage
+from ..models import MSG_FROZEN, CompoundNoticesPage, DisclosureItem, NoticeAttachment, NoticePage
 from ..permissions import DRAFT_PERM, REVIEW_PERM
 from ..selectors.catalogue import catalogue_for
 from .workflow import review_workflow_assign
@@ -28,6 +28,8 @@ MSG_NOT_SUBMITTABLE = _("只有草稿可以提交审核。")
 MSG_NOT_IN_REVIEW = _("该公示不在审核中。")
 MSG_REJECT_REASON = _("退回时请说明理由。")
 MSG_NO_PORTAL = _("门户首页尚未建立。")
+MSG_IN_REVIEW = _("公示正在审核中，只有审核人可以修改。")
+MSG_UNKNOWN_FIELDS = _("不能修改这些字段：%(fields)s")
 
 
 @transaction.atomic
@@ -98,6 +100,42 @@ def notice_draft(
     board.add_child(instance=notice)
     notice.save_revision(user=actor, log_action=True)
     return notice
+
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "title", "item", "document_number", "issuer", "issued_on", "notice_starts_on",
+        "notice_ends_on", "objection_method", "objection_until", "contact_name",
+        "contact_phone", "period_starts_on", "period_ends_on", "correction_note",
+    }
+)  # fmt: skip
+
+
+@transaction.atomic
+def notice_update(*, actor, notice: NoticePage, body: Any = None, **changes: Any) -> NoticePage:
+    """A new draft revision of an unpublished notice; a published one is frozen (§3), a
+    notice under review is changed only by its reviewers (Wagtail locks it for others)."""
+    notice = NoticePage.objects.select_for_update().get(pk=notice.pk)
+    authorise(actor, DRAFT_PERM, notice.compound, level=VIEW)
+    if notice.is_frozen:
+        raise ValidationError(MSG_FROZEN, code="frozen")
+    task = notice.current_workflow_task
+    if task is not None and task.locked_for_user(notice, actor):
+        raise ValidationError(MSG_IN_REVIEW, code="in_review")
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(MSG_UNKNOWN_FIELDS % {"fields": ", ".join(sorted(unknown))})
+    latest = notice.get_latest_revision_as_object()
+    for name, value in changes.items():
+        setattr(latest, name, value)
+    if "notice_starts_on" in changes and "notice_ends_on" not in changes:
+        latest.notice_ends_on = None
+    if body is not None:
+        latest.body = _clean_body(body, latest)
+    if latest.item_id not in {i.pk for i in catalogue_for(notice.compound.region)}:
+        raise ValidationError(MSG_NOT_IN_CATALOGUE)
+    latest.save_revision(user=actor, log_action=True)
+    return NoticePage.objects.get(pk=notice.pk)
 
 
 @transaction.atomic
