@@ -7,3 +7,7 @@ class FilingsConfig(AppConfig):
     label = "filings"
     verbose_name = _("重大事项报备")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the filing figures in estates.stats.STATISTICS.
+        from . import stats  # noqa: F401
