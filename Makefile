@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PYTEST := $(BIN)/pytest
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup test lint check test-sqlite test-postgres test-browser bench messages format seed
+.PHONY: run setup test lint check test-sqlite test-postgres test-browser test-ops bench soak messages format seed
 
 setup: $(VENV)/.installed var/.system-deps node_modules/axe-core/axe.min.js
 
@@ -18,6 +18,11 @@ var/.system-deps: scripts/system-deps
 
 var/.browser-deps: var/.system-deps
 	EXTRA_DEBS=chromium scripts/system-deps
+	@touch $@
+
+# The loopback production stack (scripts/with-stack): Redis and nginx besides PostgreSQL.
+var/.stack-deps: var/.system-deps
+	EXTRA_DEBS="redis-server nginx-light" scripts/system-deps
 	@touch $@
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -54,11 +59,19 @@ test-postgres: setup
 test-browser: setup var/.browser-deps
 	$(PYTEST) -m browser -q
 
-test: setup var/.browser-deps lint check test-sqlite test-postgres test-browser
+# Two app instances, replica, Redis, worker and nginx: the short soak, the two-host cache.
+test-ops: setup var/.stack-deps
+	scripts/with-stack $(PYTEST) -m stack -q
+
+test: setup var/.browser-deps lint check test-sqlite test-postgres test-browser test-ops
 
 bench: setup
 	EXTRA_DEBS=wrk scripts/system-deps
 	scripts/with-postgres $(BIN)/python bench/run.py
+
+# Load and fault test (bench/soak.py): SOAK_CLIENTS (50), SOAK_SECONDS (60), SOAK_FAULTS.
+soak: setup var/.stack-deps
+	scripts/with-stack $(BIN)/python bench/soak.py
 
 messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
