@@ -17,13 +17,23 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import Site
+from wagtail.models import GroupSitePermission, Site
+from wagtail.permission_policies.sites import SitePermissionPolicy
 
 from common.validators import validate_phone
 
 ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
 POLICE_LOOKUP_URL = "https://beian.mps.gov.cn/#/query/webSearch?code="
 DEFAULT_HOTLINE = "12345"
+
+
+class ModelOnlySitePermissionPolicy(SitePermissionPolicy):
+    """Only the model permission counts (``cms.change_portalsettings``, held by the platform
+    administrator's role), never per-site group grants: the admin menu then asks nothing
+    of the database on every page to decide whether to show the settings."""
+
+    def get_all_permissions_for_user(self, user):
+        return GroupSitePermission.objects.none()
 
 
 @register_setting(icon="site", order=900)
@@ -74,6 +84,10 @@ class PortalSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("门户网站信息")
         verbose_name_plural = _("门户网站信息")
+
+    @classmethod
+    def get_permission_policy(cls):
+        return ModelOnlySitePermissionPolicy(cls)
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
