@@ -75,7 +75,12 @@ FILING_RULES = [f"filings.{a}_filingrules" for a in ("add", "change", "delete")]
 
 # Owners' votes (DOMAIN §1, disclosures.votes): the committee organises the vote and enters
 # ballots; community and street staff follow participation and results.
-VOTE_VIEW = ["votes.view_vote", "votes.view_ballot", "votes.view_electorateentry"]
+VOTE_VIEW = [
+    "votes.view_vote",
+    "votes.view_ballot",
+    "votes.view_ballotbatch",
+    "votes.view_electorateentry",
+]
 VOTE_WORK = ["votes.manage_vote", "votes.enter_ballot"]
 VOTE_RULES = [f"votes.{a}_voterules" for a in ("view", "add", "change", "delete")]
 
