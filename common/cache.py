@@ -46,7 +46,7 @@ class ResilientRedisCache(RedisCache):
 
     @property
     def retry_seconds(self) -> float:
-        return float(getattr(settings, "REDIS_RETRY_SECONDS", 1.0))
+        return settings.REDIS_RETRY_SECONDS
 
     def is_down(self) -> bool:
         return time.monotonic() < self._down_until

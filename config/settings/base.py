@@ -191,6 +191,8 @@ STORAGES = {
 # REDIS_URL) or "dummy" (no caching).
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# After a failed Redis operation, each process leaves Redis alone this long (common.cache).
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "1"))
 _CACHE_BACKENDS = {
     # Redis down or slow: the cache answers as empty and pages are served uncached
     # (common.cache), never a 500.

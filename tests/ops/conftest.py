@@ -101,7 +101,11 @@ def replica_unreachable(replica, tmp_path):
     replica_connection = connections[db_router.REPLICA]
     replica_connection.close()
     name = replica_connection.settings_dict["NAME"]
-    replica_connection.settings_dict["NAME"] = str(tmp_path / "missing" / "replica.db")
+    replica_connection.settings_dict["NAME"] = (
+        str(tmp_path / "missing" / "replica.db")
+        if replica_connection.vendor == "sqlite"
+        else "no_such_replica"  # PostgreSQL refuses the connection
+    )
     yield replica
     replica_connection.close()
     replica_connection.settings_dict["NAME"] = name

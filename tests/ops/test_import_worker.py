@@ -180,3 +180,20 @@ def test_a_job_that_failed_for_its_content_cannot_be_run_again(queued, client, s
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
     assert DBTaskResult.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_wagtail_index_updates_run_at_once_with_the_database_backend(settings, tree):
+    """Wagtail's tasks (django_tasks backport) are not loadable by the database worker:
+    they run in the request, so a published page is searchable at once."""
+    from cms.setup import ensure_portal
+
+    settings.TASKS = DATABASE_TASKS
+    portal = ensure_portal()
+    portal.title = "物业治理门户更新"
+    portal.save_revision().publish()
+    assert not DBTaskResult.objects.exists()
+    from estates.tasks import registry_import_task
+
+    registry_import_task.enqueue(12345)
+    assert DBTaskResult.objects.get().task_path == "estates.tasks.registry_import_task"
