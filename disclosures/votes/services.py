@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -183,7 +183,7 @@ def _freeze_electorate(vote: Vote) -> list[ElectorateEntry]:
         raise ValidationError(MSG_BAD_AREA, code="bad_area", params={"units": shown})
     owners: dict[int, list[str]] = {}
     for unit_id, owner_id in (
-        Ownership.objects.filter(unit__in=[u.pk for u in units])
+        Ownership.objects.filter(unit__in=scope_units(vote).values("pk"))
         .order_by("owner_id")
         .values_list("unit_id", "owner_id")
     ):
@@ -390,8 +390,16 @@ def ballot_enter(
         source=BallotSource.ENTERED,
         entered_by=actor,
     )
-    ballot.full_clean(exclude=["vote", "entry", "entered_by"])
-    ballot.save()
+    ballot.full_clean(exclude=["vote", "entry", "batch", "entered_by"])
+    try:
+        with transaction.atomic():
+            ballot.save()
+    except IntegrityError:
+        # The vote row lock serialises entries on PostgreSQL; the unique constraint is
+        # the backstop where locks are not available.
+        raise ValidationError(
+            MSG_SECOND_BALLOT, code="second_ballot", params={"unit": str(entry), "when": ""}
+        ) from None
     return ballot
 
 
