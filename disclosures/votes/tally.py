@@ -191,55 +191,56 @@ class TallyResult:
         return self.check("approval_area").value
 
 
-def _area(value: Any) -> Fraction:
-    if isinstance(value, float) or not isinstance(value, Decimal | int):
+def _cents(value: Any) -> int:
+    """The area in whole hundredths of a m², refusing floats, non-positive areas and
+    areas finer than the register's two decimals."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TallyError(f"area must be a Decimal, not {type(value).__name__}")
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise TallyError("area must be finite")
-        exponent = value.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -2:
-            raise TallyError("area has more than two decimals")
-    area = Fraction(value)
-    if area <= 0:
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise TallyError("area must be finite")
+    scaled = value * 100
+    cents = int(scaled)
+    if cents != scaled:
+        raise TallyError("area has more than two decimals")
+    if cents <= 0:
         raise TallyError("area must be positive")
-    return area
+    return cents
 
 
 def persons(entries: Iterable[Entry]) -> dict[Any, Any]:
-    """unit → person id (the smallest unit of its person): units linked by a shared owner
-    key are one person (SPC 9), through a union–find over the keys."""
+    """unit → person id (a unit of that person): units linked by a shared owner key are
+    one person (SPC 9), through a union–find over the units (only linked units get a
+    parent entry, so the usual one-owner-one-unit compound costs one pass)."""
+    entries = list(entries)
     parent: dict[Any, Any] = {}
 
     def find(x):
         root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
+        while (up := parent.get(root, root)) != root:
+            root = up
+        while x != root:
+            parent[x], x = root, parent.get(x, x)
         return root
 
-    def union(a, b):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-
+    first_unit: dict[str, Any] = {}
     for entry in entries:
-        unit = ("unit", entry.unit)
-        parent.setdefault(unit, unit)
+        unit = entry.unit
         for key in entry.owner_keys:
-            node = ("key", key)
-            parent.setdefault(node, node)
-            union(node, unit)
-    # A stable person id: the root node of the component.
-    return {node[1]: find(node) for node in list(parent) if node[0] == "unit"}
+            other = first_unit.setdefault(key, unit)
+            if other != unit:
+                a, b = find(other), find(unit)
+                if a != b:
+                    parent[b] = a
+    if not parent:
+        return {entry.unit: entry.unit for entry in entries}
+    return {entry.unit: find(entry.unit) for entry in entries}
 
 
-def _side(units: list[Entry], person_of: Mapping[Any, Any]) -> Side:
+def _side(units: list[Entry], person_of: Mapping[Any, Any], cents: Mapping[Any, int]) -> Side:
     return Side(
         heads=len({person_of[e.unit] for e in units}),
         units=len(units),
-        area=sum((_area(e.area) for e in units), Fraction(0)),
+        area=Fraction(sum(cents[e.unit] for e in units), 100),
     )
 
 
@@ -255,10 +256,11 @@ def tally(
     if not entries:
         raise TallyError("empty electorate")
     by_unit = {}
+    cents: dict[Any, int] = {}
     for entry in entries:
         if entry.unit in by_unit:
             raise TallyError(f"unit {entry.unit!r} appears twice in the electorate")
-        _area(entry.area)
+        cents[entry.unit] = _cents(entry.area)
         by_unit[entry.unit] = entry
     unknown = [unit for unit in ballots if unit not in by_unit]
     if unknown:
@@ -280,15 +282,15 @@ def tally(
         choice = ballots.get(entry.unit)
         (groups[choice] if choice else silent).append(entry)
 
-    total = _side(entries, person_of)
-    by_choice = {choice: _side(units, person_of) for choice, units in groups.items()}
+    total = _side(entries, person_of, cents)
+    by_choice = {choice: _side(units, person_of, cents) for choice, units in groups.items()}
     voters = [e for units in groups.values() for e in units]
 
     added_to = None
     if silent_with_majority and voters:
         # DOMAIN 1.8 (GR 25), only when the rules say so: a side holding more than half of
         # the voters on both measures takes the non-voters.
-        voting = _side(voters, person_of)
+        voting = _side(voters, person_of, cents)
         for choice, side in by_choice.items():
             if MAJORITY_RULE.met(Fraction(side.heads, voting.heads)) and MAJORITY_RULE.met(
                 side.area / voting.area
@@ -299,9 +301,9 @@ def tally(
             # a person who voted stays out (that person has spoken for themselves).
             silent = [e for e in silent if person_of[e.unit] not in person_choice]
             groups[added_to] = groups[added_to] + silent
-            by_choice[added_to] = _side(groups[added_to], person_of)
+            by_choice[added_to] = _side(groups[added_to], person_of, cents)
             voters = voters + silent
-    participating = _side(voters, person_of)
+    participating = _side(voters, person_of, cents)
     agree = by_choice[AGREE]
     rule = approval_rule(matter_type)
 
