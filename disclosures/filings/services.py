@@ -23,7 +23,7 @@ from estates.models import Building, Region
 
 from .choices import AMOUNT_MATTERS, FilingStatus, ReviewDecision, ScopeKind
 from .models import Filing, FilingDocument, FilingReview, FilingVersion, RegularReport
-from .rules import filing_rules_for
+from .rules import Rules, filing_rules_for
 from .workflows import FILING_WORKFLOW, PREPARE_FILING, REPORT_WORKFLOW, WORKFLOWS
 
 MSG_NOT_EDITABLE = _("只有草稿或已退回的报备可以修改。")
@@ -288,14 +288,16 @@ def _schedule_start(formed_on: date, interval: int) -> date:
 
 
 @transaction.atomic
-def report_schedule_ensure(*, committee, until: date | None = None) -> int:
+def report_schedule_ensure(
+    *, committee, until: date | None = None, rules: Rules | None = None
+) -> int:
     """Create the pending report of every period of the committee's schedule that has
     ended by ``until`` (DOMAIN 11.3); periods already present are left alone. Returns
     how many were created."""
     until = until or timezone.localdate()
     if not committee.is_active:
         until = min(until, committee.dissolved_on or until)
-    rules = filing_rules_for(committee.compound)
+    rules = rules or filing_rules_for(committee.compound)
     start = _schedule_start(committee.formed_on, rules.report_interval_months)
     existing = set(committee.regular_reports.values_list("period_start", flat=True))
     new = [

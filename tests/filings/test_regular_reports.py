@@ -5,9 +5,11 @@ reviewed by the community, overdue ones listed."""
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
 from common.transitions import InvalidTransition
 from disclosures.filings import selectors, services
@@ -89,3 +91,14 @@ def test_overdue_reports_listed_in_jurisdiction_only(world):
     other = list(selectors.reports_overdue(user=world.other_community, today=date(2024, 7, 16)))
     assert {r.committee_id for r in other} == {world.other_committee.pk}
     assert RegularReport.objects.count() == 4
+
+
+def test_schedule_command_covers_every_active_committee(world):
+    out = StringIO()
+    call_command("filings_schedule_reports", "--until", "2024-07-01", stdout=out)
+    assert "新生成定期报告 4 份" in out.getvalue()
+    assert world.committee.regular_reports.count() == 2
+    assert world.other_committee.regular_reports.count() == 2
+    out = StringIO()
+    call_command("filings_schedule_reports", "--until", "2024-07-01", stdout=out)
+    assert "新生成定期报告 0 份" in out.getvalue()
