@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.errors import HttpError
@@ -22,8 +22,9 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from common.access import fetch, require_role, scoped
+from common.access import MSG_NOT_FOUND, fetch, require_role, scoped
 from common.api_auth import REGISTRY_AUTH
+from common.files import documents_visible_to
 from common.jurisdiction import VIEW
 from disclosures.filings.models import Filing
 from estates.api import MAX_PAGE_SIZE, PAGE_SIZE, BoundedPagination
@@ -86,6 +87,10 @@ class ReasonIn(Schema):
     reason: str = ""
 
 
+class ScanIn(Schema):
+    document_id: int = Field(..., ge=1, le=2**63 - 1)
+
+
 class BallotOut(Schema):
     id: int
     building: str = Field(..., alias="entry.building_name")
@@ -124,6 +129,7 @@ class BatchOut(Schema):
     confirmed_by: str | None = Field(None, alias="confirmed_by.username")
     confirmed_at: datetime | None
     rejected_at: datetime | None
+    scan_id: int | None
     reject_reason: str
 
     @staticmethod
@@ -320,4 +326,20 @@ def batch_reject(request: HttpRequest, vote_id: int, batch_id: int, payload: Rea
     require_role(request.user, ENTER_BALLOT)
     batch = _batch(request.user, vote_id, batch_id)
     services.batch_reject(batch=batch, actor=request.user, reason=payload.reason)
+    return _batch(request.user, vote_id, batch_id)
+
+
+@router.post(
+    "/{int:vote_id}/batches/{int:batch_id}/scan", response=BatchOut, summary="附上表决票扫描件"
+)
+def batch_scan(request: HttpRequest, vote_id: int, batch_id: int, payload: ScanIn):
+    """Attach the scan of the batch's paper ballots: a document the caller may read."""
+    require_role(request.user, ENTER_BALLOT)
+    batch = _batch(request.user, vote_id, batch_id)
+    # Documents have no jurisdiction of their own: the ones the caller may read are those
+    # linked from records in their jurisdiction, or their own unlinked uploads.
+    document = documents_visible_to(request.user).filter(pk__in=[payload.document_id]).first()
+    if document is None:
+        raise Http404(MSG_NOT_FOUND)
+    services.batch_attach_scan(batch=batch, actor=request.user, document=document)
     return _batch(request.user, vote_id, batch_id)

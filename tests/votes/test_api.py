@@ -121,3 +121,35 @@ def test_staff_who_follow_votes_cannot_enter_ballots(api, world):
         user=world.community,
     )
     assert refused.status_code == 403
+
+
+def test_the_scan_of_a_batch_is_a_document_the_caller_may_read(api, world):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    vote = open_vote(world)
+    api.post(
+        f"/{vote.pk}/ballots/",
+        json={"building": "1栋", "entrance": "1单元", "room": "101", "choice": "agree"},
+        user=world.member,
+    )
+    batch = vote.batches.get()
+    documents = get_document_model()
+    mine = documents.objects.create(
+        title="一号楼表决票扫描件",
+        file=ContentFile(b"%PDF-1.4", name="scan.pdf"),
+        uploaded_by_user=world.member,
+    )
+    theirs = documents.objects.create(
+        title="他人文件",
+        file=ContentFile(b"%PDF-1.4", name="other.pdf"),
+        uploaded_by_user=world.other_member,
+    )
+    refused = api.post(
+        f"/{vote.pk}/batches/{batch.pk}/scan", json={"document_id": theirs.pk}, user=world.member
+    )
+    assert refused.status_code == 404
+    attached = api.post(
+        f"/{vote.pk}/batches/{batch.pk}/scan", json={"document_id": mine.pk}, user=world.member
+    )
+    assert attached.status_code == 200 and attached.json()["scan_id"] == mine.pk
