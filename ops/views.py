@@ -17,7 +17,7 @@ from django.contrib.auth import get_user
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from common.security import client_ip
 
@@ -48,13 +48,13 @@ def trusted_caller(request: HttpRequest) -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request: HttpRequest) -> HttpResponse:
     results = readiness()
     failing = sorted(name for name, (ok, _detail) in results.items() if not ok)
@@ -73,7 +73,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def metrics_view(request: HttpRequest) -> HttpResponse:
     if not trusted_caller(request):
         return HttpResponse(status=403)

@@ -19,6 +19,8 @@ def test_healthz_answers_while_the_process_runs(client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert "no-cache" in response["Cache-Control"]
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
 
 
 @pytest.mark.django_db
