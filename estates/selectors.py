@@ -45,6 +45,7 @@ from .models import (
     ImportJob,
     Owner,
     Ownership,
+    PropertyCompany,
     Region,
     Unit,
 )
@@ -194,11 +195,17 @@ def _name_match(term: str, *, start: bool = False) -> Q:
 
 def _term_match(term: str) -> Q:
     """A word of a search: in the compound's name (characters or pinyin), its address,
-    its property company's name, or the name of its community or street."""
-    condition = _name_match(term)
-    for field in ("address", "property_company__name", "region__name", "region__parent__name"):
-        condition |= _contains(field, term)
-    return condition
+    its property company's name, or the name of its community or street. Companies and
+    communities are matched in subqueries the database runs once (a hashed lookup per
+    compound), not by testing joined names on every compound row."""
+    regions = Region.objects.filter(_contains("name", term) | _contains("parent__name", term))
+    companies = PropertyCompany.objects.filter(_contains("name", term))
+    return (
+        _name_match(term)
+        | _contains("address", term)
+        | Q(region__in=regions.values("pk"))
+        | Q(property_company__in=companies.values("pk"))
+    )
 
 
 def compound_list_public(*, region: Region | None = None, q: str = "") -> QuerySet[Compound]:
