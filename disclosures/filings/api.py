@@ -25,7 +25,7 @@ from common.api_auth import REGISTRY_AUTH
 from common.files import documents_visible_to
 from common.jurisdiction import VIEW
 from estates.api import MAX_PAGE_SIZE, PAGE_SIZE, BoundedPagination
-from estates.models import Building
+from estates.models import Building, Compound
 
 from . import selectors, services
 from .choices import FilingStatus, MatterType, ReportStatus, ScopeKind
@@ -193,7 +193,8 @@ def filing_list(request: HttpRequest, status: str | None = None, compound_id: in
             raise HttpError(422, str(MSG_UNKNOWN_STATUS))
         filings = filings.filter(status=status)
     if compound_id is not None:
-        filings = filings.filter(compound_id=compound_id)
+        # Another jurisdiction's compound answers 404, as a missing one does.
+        filings = filings.filter(compound=fetch(Compound, user=request.user, pk=compound_id))
     return filings
 
 

@@ -3,8 +3,11 @@ jurisdiction's filing answers 404 like a missing one."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from disclosures.filings import services
 from disclosures.filings.choices import FilingStatus
 from tests.filings.helpers import draft, submitted, vote_date
 
@@ -95,11 +98,44 @@ def test_member_cannot_draft_for_another_compound(client, world):
 
 def test_street_accepts_and_gets_receipt(client, world):
     filing = draft(world)
-    from disclosures.filings import services
-
     services.filing_submit(filing=filing, actor=world.member)
     services.filing_approve(filing=filing, actor=world.community)
     client.force_login(world.street)
     answer = client.post(f"{BASE}{filing.pk}/accept")
     assert answer.status_code == 200
     assert answer.json()["receipt_number"].startswith(world.tree.streets[0].code)
+
+
+def test_compound_filter_outside_the_jurisdiction_is_404(client, world):
+    submitted(world)
+    client.force_login(world.community)
+    own = client.get(BASE, {"compound_id": world.tree.compounds[0].pk})
+    assert [row["compound_id"] for row in own.json()["items"]] == [world.tree.compounds[0].pk]
+    assert client.get(BASE, {"compound_id": world.tree.compounds[2].pk}).status_code == 404
+
+
+def test_reports_through_the_api(client, world):
+    services.report_schedule_ensure(committee=world.committee, until=date(2024, 7, 31))
+    first = world.committee.regular_reports.order_by("period_start").first()
+    client.force_login(world.member)
+    overdue = client.get(f"{BASE}reports/overdue/").json()
+    assert len(overdue) == 2
+    answer = client.post(
+        f"{BASE}reports/{first.pk}/submit",
+        {"content": "一季度工作情况"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "submitted"
+    client.force_login(world.other_community)
+    assert client.get(f"{BASE}reports/{first.pk}/").status_code == 404
+    client.force_login(world.community)
+    answer = client.post(
+        f"{BASE}reports/{first.pk}/return", {"reason": ""}, content_type="application/json"
+    )
+    assert answer.status_code == 400
+    answer = client.post(
+        f"{BASE}reports/{first.pk}/approve", {"reason": "很好"}, content_type="application/json"
+    )
+    assert answer.json()["status"] == "approved"
+    assert answer.json()["review_note"] == "很好"
