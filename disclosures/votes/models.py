@@ -154,7 +154,7 @@ class ElectorateEntry(models.Model):
     class Meta:
         verbose_name = _("表决业主名册")
         verbose_name_plural = pgettext_lazy("复数", "表决业主名册")
-        ordering = ["vote", "building_name", "entrance", "room"]
+        ordering = ["vote_id", "building_name", "entrance", "room"]
         constraints = [
             models.UniqueConstraint(
                 fields=["vote", "building_name", "entrance", "room"],
@@ -222,7 +222,7 @@ class BallotBatch(models.Model):
     class Meta:
         verbose_name = _("表决票录入批次")
         verbose_name_plural = pgettext_lazy("复数", "表决票录入批次")
-        ordering = ["vote", "created_at", "pk"]
+        ordering = ["vote_id", "created_at", "pk"]
         constraints = [
             # Four eyes: whoever entered a batch cannot confirm it.
             models.CheckConstraint(
@@ -288,7 +288,7 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = _("表决票")
         verbose_name_plural = pgettext_lazy("复数", "表决票")
-        ordering = ["vote", "entry"]
+        ordering = ["vote_id", "entry_id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(choice__in=BallotChoice.values), name="ballot_choice_valid"
