@@ -89,6 +89,14 @@ def _unit_rows(
                     )
 
 
+def _office_phone(spec: RegionSpec) -> str:
+    """Streets and communities have an office phone residents can call (shown on the
+    compound pages); the number follows from the region code."""
+    if spec.level < RegionLevel.STREET:
+        return ""
+    return f"0876-{3000000 + int(spec.code[-6:]) % 1000000}"
+
+
 def _regions_ensure(specs: list[RegionSpec]) -> dict[str, tuple[int, str]]:
     """Regions by code → (id, path); missing ones inserted level by level."""
     codes = [PROVINCE[0]] + [s.code for s in specs]
@@ -109,10 +117,20 @@ def _regions_ensure(specs: list[RegionSpec]) -> dict[str, tuple[int, str]]:
         for s in todo:
             parent_id, parent_path = known[s.parent]
             values.append(
-                (s.code, s.name, s.short_name, s.level, parent_id, f"{parent_path}{s.code}/")
+                (
+                    s.code,
+                    s.name,
+                    s.short_name,
+                    s.level,
+                    parent_id,
+                    _office_phone(s),
+                    f"{parent_path}{s.code}/",
+                )
             )
         ids = bulk_insert(
-            Region, ["code", "name", "short_name", "level", "parent_id", "path"], values
+            Region,
+            ["code", "name", "short_name", "level", "parent_id", "office_phone", "path"],
+            values,
         )
         for s, pk, v in zip(todo, ids, values, strict=True):
             known[s.code] = (pk, v[-1])

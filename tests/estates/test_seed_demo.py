@@ -132,3 +132,13 @@ def test_full_demo_has_873_compounds_and_11_red(capsys):
     assert per_unit[0] == 0 and per_unit[2] > 0
     assert Owner.objects.filter(kind=OwnerKind.DEVELOPER).exists()
     assert Owner.objects.annotate(n=Count("ownerships")).filter(n__gt=1).exists()
+
+
+def test_small_seed_gives_streets_and_communities_office_phones_and_pinyin(capsys):
+    """Compound pages list the community's and street's office phones; names sort by pinyin."""
+    call_command("seed_demo", compounds=5)
+    local = Region.objects.filter(level__gte=RegionLevel.STREET)
+    assert local.exists() and not local.filter(office_phone="").exists()
+    assert not Region.objects.filter(level__lt=RegionLevel.STREET).exclude(office_phone="")
+    assert not Compound.objects.filter(name_sort="").exists()
+    assert not Region.objects.filter(name_sort="").exists()
