@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from . import admin_views
 from .guard import findings_message, notice_personal_data
 from .models import MSG_FROZEN, MSG_UNREVIEWED, NoticePage, review_approved
 from .viewsets import disclosure_item_viewset
@@ -72,3 +73,8 @@ def refuse_deleting_published_notice(request, page):
 @hooks.register("register_admin_viewset")
 def register_catalogue():
     return disclosure_item_viewset
+
+
+hooks.register("register_admin_urls", admin_views.register_admin_urls)
+hooks.register("register_admin_menu_item", admin_views.compliance_menu_item)
+hooks.register("construct_homepage_panels", admin_views.add_compliance_panel)

@@ -95,3 +95,22 @@ def test_region_compliance_and_alarms(world):
     assert totals[Compliance.OVERDUE] > 0
     alarms = overdue_compounds(tree.streets[0])
     assert {row.compound for row in alarms} == {tree.compounds[0], tree.compounds[1]}
+
+
+def test_compliance_screen_and_dashboard_alarm_within_jurisdiction(client, world):
+    from django.urls import reverse
+
+    tree = world["tree"]
+    Compound.objects.update(created_at=timezone.now() - datetime.timedelta(days=400))
+    client.force_login(world["officer"])
+    response = client.get(reverse("notices_compliance"))
+    assert response.status_code == 200
+    names = [row.compound for row in response.context["rows"]]
+    assert names == [tree.compounds[0]]  # the officer's community only
+    response = client.get(reverse("notices_compliance"), {"compound": tree.compounds[0].pk})
+    assert response.status_code == 200
+    assert "逾期未公示" in response.content.decode()
+    other = client.get(reverse("notices_compliance"), {"compound": tree.compounds[2].pk})
+    assert other.status_code == 404
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "信息公示预警" in home and "1个小区" in home

@@ -118,7 +118,7 @@ class CompoundCompliance:
 
 
 def region_compliance(
-    region: Region, *, compounds=None, today: datetime.date | None = None
+    region: Region | None, *, compounds=None, today: datetime.date | None = None
 ) -> tuple[Counter, list[CompoundCompliance]]:
     """Compliance of every compound under ``region`` (or of ``compounds``, already scoped
     by the caller): item counts by status in total and per compound, for the alarms on the

@@ -1,0 +1,100 @@
+"""Compliance with the disclosure catalogue in the admin: per compound in the officer's
+jurisdiction (done, due, overdue), and an alarm panel on the dashboards of the community
+and the street (issue 10 §1)."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from common.access import fetch, require_role, scoped
+from estates.models import Compound
+
+from .choices import Compliance
+from .selectors.schedule import compound_schedule, region_compliance
+
+VIEW_PERM = "notices.view_disclosureitem"
+ORDER = {Compliance.OVERDUE: 0, Compliance.DUE: 1, Compliance.DONE: 2}
+
+
+def _compliance_rows(user):
+    compounds = scoped(Compound.objects.all(), user=user)
+    totals, rows = region_compliance(None, compounds=compounds, today=timezone.localdate())
+    rows.sort(key=lambda r: (ORDER[r.status], -r.counts[Compliance.OVERDUE], r.compound.name))
+    return totals, rows
+
+
+class ComplianceView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "notices/admin/compliance.html"
+    page_title = _("公示合规")
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, **kwargs):
+        require_role(request.user, VIEW_PERM)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        compound_pk = self.request.GET.get("compound", "")
+        if compound_pk.isdigit():
+            compound = fetch(
+                Compound.objects.select_related("region"), user=self.request.user, pk=compound_pk
+            )
+            context["compound"] = compound
+            context["schedule"] = compound_schedule(compound)
+        else:
+            totals, rows = _compliance_rows(self.request.user)
+            context["totals"] = [(s, Compliance(s).label, totals[s]) for s in Compliance.values]
+            context["rows"] = rows
+        context["statuses"] = dict(Compliance.choices)
+        return context
+
+
+def register_admin_urls():
+    return [path("notices/compliance/", ComplianceView.as_view(), name="notices_compliance")]
+
+
+class ComplianceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(VIEW_PERM)
+
+
+def compliance_menu_item():
+    return ComplianceMenuItem(
+        _("公示合规"), reverse("notices_compliance"), icon_name="warning", order=320
+    )
+
+
+class CompliancePanel(Component):
+    """Dashboard alarm: compounds in the jurisdiction with an overdue disclosure."""
+
+    name = "notice_compliance"
+    template_name = "notices/admin/compliance_panel.html"
+    order = 70
+
+    def __init__(self, user):
+        self.user = user
+
+    def render_html(self, parent_context=None):
+        if not self.user.has_perm(VIEW_PERM) or self.user.has_perm("estates.all_jurisdictions"):
+            return ""
+        return super().render_html(parent_context)
+
+    def get_context_data(self, parent_context=None):
+        totals, rows = _compliance_rows(self.user)
+        overdue = [r for r in rows if r.status == Compliance.OVERDUE]
+        return {
+            "overdue_compounds": len(overdue),
+            "overdue_items": totals[Compliance.OVERDUE],
+            "due_items": totals[Compliance.DUE],
+            "url": reverse("notices_compliance"),
+        }
+
+
+def add_compliance_panel(request, panels):
+    panels.append(CompliancePanel(request.user))
