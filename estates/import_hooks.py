@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .tasks import LOG_ACTIONS
 from .views.importing import can_import, import_job_detail, import_job_retry_view, import_upload
 
 
@@ -31,3 +32,9 @@ def register_import_menu_item():
     return ImportMenuItem(
         _("导入登记表"), reverse("estates_registry_import"), icon_name="upload", order=850
     )
+
+
+@hooks.register("register_log_actions")
+def register_import_log_actions(actions):
+    for action, label in LOG_ACTIONS:
+        actions.register_action(action, label, label)

@@ -24,6 +24,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
 
 from common.jurisdiction import MANAGE, jurisdiction_of
 
@@ -57,6 +58,8 @@ MSG_ERROR_KIND = gettext_lazy("错误类型：%(kind)s。")
 MSG_NOT_RETRYABLE = gettext_lazy("这次导入不能重新运行，请重新上传文件。")
 MSG_NOT_QUEUED = gettext_lazy("导入任务未能提交到后台处理，未导入任何数据，请稍后重新上传。")
 TASK_PATH = "estates.tasks.registry_import_task"
+ACTION_IMPORT_RETRY = "estates.registry_import_retry"
+LOG_ACTIONS = [(ACTION_IMPORT_RETRY, gettext_lazy("重新运行登记表导入"))]
 _FAILED_AT = {
     ImportJob.Status.PENDING: MSG_FAILED_START,
     ImportJob.Status.VALIDATING: MSG_FAILED_CHECKING,
@@ -157,10 +160,10 @@ def import_jobs_stalled_fail(*, now=None) -> int:
     return failed
 
 
-def import_job_retry(*, job: ImportJob) -> bool:
-    """Queue a job that failed for a fault again, from its kept sheet. Returns False (and
-    changes nothing) when it cannot be run again: it did not fail, failed for its content,
-    or its sheet is gone."""
+def import_job_retry(*, job: ImportJob, user) -> bool:
+    """Queue a job that failed for a fault again, from its kept sheet, with an entry in the
+    audit log. Returns False (and changes nothing) when it cannot be run again: it did not
+    fail, failed for its content, or its sheet is gone."""
     if not job.can_retry:
         return False
     now = timezone.now()
@@ -179,6 +182,7 @@ def import_job_retry(*, job: ImportJob) -> bool:
     )
     if not changed:
         return False
+    log(instance=job, action=ACTION_IMPORT_RETRY, user=user, data={"message": job.message})
     import_job_enqueue(job_id=job.pk)
     return True
 

@@ -151,6 +151,6 @@ def import_job_retry_view(request, pk: int):
     if not can_import(request.user):
         raise PermissionDenied
     job = import_job_get(user=request.user, pk=pk)
-    if not import_job_retry(job=job):
+    if not import_job_retry(job=job, user=request.user):
         messages.error(request, MSG_NOT_RETRYABLE)
     return redirect("estates_registry_import_job", pk=job.pk)

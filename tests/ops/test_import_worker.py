@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
+from wagtail.models import ModelLogEntry
 
 from estates.models import Building, Compound, ImportJob, Owner, Ownership, Unit
 from ops.models import WorkerHeartbeat
@@ -159,6 +160,9 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_staff_run_it_again(queued
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PENDING and not job.message
+    entry = ModelLogEntry.objects.get(action="estates.registry_import_retry")
+    assert entry.object_id == str(job.pk) and entry.user.username == "clerk"
+    assert "后台程序已停止" in entry.data["message"]
     assert worker(settings, "--batch").wait(300) == 0
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.message
