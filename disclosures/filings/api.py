@@ -29,6 +29,7 @@ from estates.models import Building, Compound
 
 from . import selectors, services
 from .choices import FilingStatus, MatterType, ReportStatus, ScopeKind
+from .rules import filing_rules_for
 from .workflows import (
     ACCEPT_FILING,
     PREPARE_FILING,
@@ -101,6 +102,21 @@ class FilingDetailOut(FilingOut):
     documents: list[DocumentOut]
     versions: list[VersionOut]
     reviews: list[ReviewOut]
+    # DOMAIN 11.2: the first day the vote may open (once the street has the filing), and
+    # whether the matter needs a filing at all (a maintenance-fund use below the region's
+    # "large" amount does not).
+    earliest_vote_on: date | None
+    filing_required: bool
+
+    @staticmethod
+    def resolve_earliest_vote_on(obj):
+        if obj.accepted_on is None:
+            return None
+        return filing_rules_for(obj.compound).earliest_vote_on(obj.accepted_on)
+
+    @staticmethod
+    def resolve_filing_required(obj):
+        return filing_rules_for(obj.compound).filing_required(obj.matter_type, obj.amount)
 
     @staticmethod
     def resolve_documents(obj):

@@ -3,12 +3,14 @@ jurisdiction's filing answers 404 like a missing one."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from disclosures.filings import services
 from disclosures.filings.choices import FilingStatus
+from disclosures.filings.models import FilingRules
 from tests.filings.helpers import draft, submitted, vote_date
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,19 @@ def test_reports_through_the_api(client, world):
     )
     assert answer.json()["status"] == "approved"
     assert answer.json()["review_note"] == "很好"
+
+
+def test_detail_tells_earliest_vote_day_and_whether_filing_is_required(client, world, tree):
+    FilingRules.objects.create(region=tree.county, large_fund_amount=Decimal("50000.00"))
+    small = draft(world, amount=Decimal("49999.99"))
+    large = draft(world, amount=Decimal("50000.00"))
+    client.force_login(world.member)
+    assert client.get(f"{BASE}{small.pk}/").json()["filing_required"] is False
+    body = client.get(f"{BASE}{large.pk}/").json()
+    assert body["filing_required"] is True
+    assert body["earliest_vote_on"] is None
+    services.filing_submit(filing=large, actor=world.member)
+    services.filing_approve(filing=large, actor=world.community)
+    services.filing_accept(filing=large, actor=world.street)
+    body = client.get(f"{BASE}{large.pk}/").json()
+    assert body["earliest_vote_on"] == (large.accepted_on + timedelta(days=15)).isoformat()
