@@ -196,7 +196,7 @@ class TestSearch:
         _, html = get(client, "/search/?q=不存在的小区")
         assert "找到 0 个小区" in html and "没有找到匹配的小区" in html
         _, html = get(client, "/search/")
-        assert "请输入小区名称或地址中的几个字" in html
+        assert "请输入小区名称、地址、物业服务企业" in html and "拼音" in html
 
     def test_results_are_paginated(self, client, tree, portal):
         for i in range(25):
