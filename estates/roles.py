@@ -87,8 +87,10 @@ VOTE_RULES = [f"votes.{a}_voterules" for a in ("view", "add", "change", "delete"
 
 # Notices (disclosures.notices): committees and companies draft them for their compound,
 # community officers review and publish them, streets configure the catalogue.
-NOTICE_DRAFT = ["notices.add_noticepage", "notices.view_disclosureitem"]
-NOTICE_REVIEW = ["notices.review_noticepage", "notices.view_disclosureitem"]
+# Attachments of notices in their jurisdiction are theirs to read (common.files).
+NOTICE_READ = ["notices.view_disclosureitem", "notices.view_noticeattachment"]
+NOTICE_DRAFT = ["notices.add_noticepage", *NOTICE_READ]
+NOTICE_REVIEW = ["notices.review_noticepage", *NOTICE_READ]
 NOTICE_CATALOGUE = [f"notices.{a}_disclosureitem" for a in ("view", "add", "change")]
 
 
