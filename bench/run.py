@@ -103,6 +103,8 @@ class Gunicorn:
             "PORTAL_DATA_CACHE_SECONDS": "600" if data_cache else "0",
             "PORTAL_GENERATION_FILE": os.path.join(self.cache_dir, "portal-generation"),
             "CONN_MAX_AGE": "600",
+            # No log line per request: the measure is of serving, not of writing logs.
+            "REQUEST_LOG_LEVEL": "WARNING",
         }
         self.proc = subprocess.Popen(
             [

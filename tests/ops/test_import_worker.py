@@ -167,6 +167,11 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_staff_run_it_again(queued
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.message
     assert table_counts()["Unit"] == before["Unit"] + 3000
+    # The killed run's task, left running, was failed by the next worker's heartbeat.
+    killed, rerun = DBTaskResult.objects.order_by("enqueued_at")
+    assert killed.status == "FAILED"
+    assert killed.exception_class_path == "ops.heartbeat.WorkerLost"
+    assert rerun.status == "SUCCESSFUL"
     # The sheet is deleted once the job is done (retention 0), not kept for a retry.
     assert not job.file
 
