@@ -1,8 +1,9 @@
 """Whole-page caching for the public portal.
 
 Anonymous visitors get the rendered page, headers included, from Django's cache without
-touching the database: :class:`PortalCacheMiddleware` sits first in the middleware stack,
-so a hit costs a key lookup and nothing else. Keys carry a registry *generation* that
+touching the database: :class:`PortalCacheMiddleware` sits ahead of every middleware that
+does work (only the request id, the ops endpoints and the replica routing come before it,
+none of which query), so a hit costs a key lookup and nothing else. Keys carry a registry *generation* that
 cms.signals moves whenever a row shown on public pages changes, so a change drops every
 cached page at once (counts on region pages depend on many rows, so per-object keys would
 miss cases).
@@ -266,7 +267,7 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 class PortalCacheMiddleware:
     """Serves cached portal pages to anonymous visitors with zero SQL queries.
 
-    It stands first in MIDDLEWARE: a miss passes through every other middleware, and the
+    It stands ahead of the working middleware: a miss passes through all of them, and the
     finished response (security and CSP headers included) is what gets stored and
     replayed. The language is worked out as LocaleMiddleware does (cookie, then
     Accept-Language), since it has not run yet on a hit; a page is stored only if it was
