@@ -1,9 +1,9 @@
 """Load and fault test of the loopback production stack: `make soak`, run by scripts/with-stack.
 
 Bounded clients (threads, one keep-alive connection each) send requests through nginx for a
-fixed time, mixing public pages, search, the public API, staff API reads and staff API
-writes (owner phone changes through ``PATCH /api/registry/owners/<id>/`` with a Wagtail API
-token). While they run, the faults are injected one after another with scripts/stackctl:
+fixed time, mixing public pages, search, the public API, staff admin pages (a signed-in
+street officer's session), staff API reads and staff API writes (owner phone changes through
+``PATCH /api/registry/owners/<id>/`` with a Wagtail API token). While they run, the faults are injected one after another with scripts/stackctl:
 PostgreSQL restarted, Redis restarted, the task worker killed (SIGKILL) and started again.
 
 Each fault opens a window at the moment it is injected, closed when both app instances answer
@@ -17,7 +17,7 @@ last acknowledged value (or a later attempt whose answer was lost) and its audit
 at least one entry per acknowledged write. Writes var/soak.json (or --json).
 
     scripts/with-stack .venv/bin/python bench/soak.py [--clients 50] [--seconds 60]
-        [--faults postgres,redis,worker] [--prepare] [--json PATH]
+        [--faults postgres,redis,worker] [--mix page=35,...] [--prepare] [--json PATH]
 
 ``--prepare`` only seeds the stack's database (if empty) and prints the plan as JSON.
 """
@@ -39,8 +39,9 @@ from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITE_PHONE_PREFIX = "139"
-# Shares of the mix (public pages, search, public API, staff reads, staff writes).
-MIX = (("page", 40), ("search", 10), ("public_api", 20), ("staff_read", 20), ("staff_write", 10))
+# Shares of the mix: public pages, search, public API, staff admin pages (session), staff
+# API reads and writes (token). --mix replaces it (e.g. "staff_page=1" measures one kind).
+MIX = "page=35,search=10,public_api=15,staff_page=10,staff_read=20,staff_write=10"
 
 
 def say(text: str) -> None:
@@ -69,6 +70,8 @@ def load_stack_env() -> None:
 def prepare(compounds: int, writers: int) -> dict:
     """Seed the stack's database if it is empty; a token for the street officer; the pages,
     API paths and owners the clients use (each writer gets owners of its own)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connections
     from wagtail.models import APIToken
@@ -84,6 +87,12 @@ def prepare(compounds: int, writers: int) -> dict:
 
     officer = get_user_model().objects.get(username="jiedao")
     _token, token = APIToken.create_token(user=officer, name="压力测试")
+    # A signed-in admin session, made directly (a password login costs ~1 s of hashing).
+    session = SessionStore()
+    session[SESSION_KEY] = str(officer.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = officer.get_session_auth_hash()
+    session.create()
     visible = list(selectors.compound_list_visible_to(user=officer).values_list("pk", flat=True))
     owners = [
         o.pk
@@ -98,6 +107,7 @@ def prepare(compounds: int, writers: int) -> dict:
     connections.close_all()
     return {
         "token": token,
+        "session": session.session_key,
         "regions": regions,
         "compounds": [pk for pk, _name in public],
         "staff_compounds": visible[:50],
@@ -143,10 +153,12 @@ class Run:
 
 
 class Client:
-    def __init__(self, base: str, token: str | None = None):
+    def __init__(self, base: str, token: str | None = None, cookie: str | None = None):
         parts = urlsplit(base)
         self.host, self.port = parts.hostname, parts.port
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if cookie:
+            self.headers["Cookie"] = cookie
         self.conn: http.client.HTTPConnection | None = None
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
@@ -184,12 +196,13 @@ def error_kind(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def client_loop(n: int, plan: dict, run: Run, deadline: float, owners: list[int]) -> None:
+def client_loop(n: int, plan: dict, run: Run, deadline: float, owners: list[int], mix: str) -> None:
     """One client: requests one after another until the deadline, writes to ``owners``."""
     rng = random.Random(n)
     anonymous = Client(os.environ["STACK_URL"])
     staff = Client(os.environ["STACK_URL"], plan["token"])
-    kinds = [k for k, w in MIX for _ in range(w)]
+    kinds = [k for k, w in parse_mix(mix) for _ in range(w)]
+    admin = Client(os.environ["STACK_URL"], cookie=f"sessionid={plan['session']}")
     seq = 0
     while time.monotonic() < deadline:
         kind = rng.choice(kinds)
@@ -208,6 +221,17 @@ def client_loop(n: int, plan: dict, run: Run, deadline: float, owners: list[int]
                     f"/api/public/regions/{rng.choice(plan['regions'])}/",
                     f"/api/public/compounds/?q={quote(rng.choice(plan['words']))}",
                     f"/api/public/compounds/{rng.choice(plan['compounds'])}/",
+                ]
+            )
+        elif kind == "staff_page":
+            client = admin
+            path = rng.choice(
+                [
+                    "/admin/",
+                    "/admin/estates/compound/",
+                    "/admin/estates/unit/",
+                    "/admin/estates/owner/",
+                    f"/admin/estates/compound/edit/{rng.choice(plan['staff_compounds'])}/",
                 ]
             )
         elif kind == "staff_read":
@@ -239,8 +263,20 @@ def client_loop(n: int, plan: dict, run: Run, deadline: float, owners: list[int]
                 run.writes.append(
                     Write(owner, phone, start, result.end, result.status == 200)  # type: ignore[arg-type]
                 )
-    anonymous.close()
-    staff.close()
+    for c in (anonymous, staff, admin):
+        c.close()
+
+
+def parse_mix(mix: str) -> list[tuple[str, int]]:
+    pairs = [(k.strip(), int(w)) for k, _, w in (p.partition("=") for p in mix.split(",") if p)]
+    unknown = {k for k, _ in pairs} - {k for k, _ in parse_mix_default()}
+    if unknown:
+        raise SystemExit(f"soak: unknown kinds in --mix: {sorted(unknown)}")
+    return pairs
+
+
+def parse_mix_default() -> list[tuple[str, int]]:
+    return [(k, int(w)) for k, _, w in (p.partition("=") for p in MIX.split(","))]
 
 
 # ---------------------------------------------------------------- faults
@@ -302,6 +338,63 @@ def fault_loop(faults: list[str], run: Run, token: str, started: float, seconds:
         inject(fault, run, token)
 
 
+# ---------------------------------------------------------------- CPU used by the stack
+
+
+def stack_roots() -> dict[str, int]:
+    """The main process of each service (its workers and backends are its descendants)."""
+    stack = Path(os.environ["STACK_DIR"])
+    files = {
+        "app": [stack / "run" / "app-a.pid", stack / "run" / "app-b.pid"],
+        "postgres": [stack / "pg" / "primary" / "postmaster.pid"],
+        "replica": [stack / "pg" / "replica" / "postmaster.pid"],
+        "redis": [stack / "run" / "redis.pid"],
+        "nginx": [stack / "nginx" / "nginx.pid"],
+        "worker": [stack / "run" / "worker.pid"],
+    }
+    roots = {}
+    for service, paths in files.items():
+        for i, path in enumerate(paths):
+            try:
+                roots[f"{service}:{i}"] = int(path.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass
+    return roots
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time of each service: its main process, the children it has reaped and the
+    descendants alive now (user + system, from /proc)."""
+    stats: dict[int, tuple[int, float, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ppid = int(fields[1])
+        own = int(fields[11]) + int(fields[12])
+        reaped = int(fields[13]) + int(fields[14])
+        stats[int(entry.name)] = (ppid, own, reaped)
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _own, _reaped) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    tick = os.sysconf("SC_CLK_TCK")
+    totals: dict[str, float] = {}
+    for name, root in stack_roots().items():
+        if root not in stats:
+            continue
+        total, todo = stats[root][2], [root]
+        while todo:
+            pid = todo.pop()
+            total += stats[pid][1]
+            todo.extend(children.get(pid, []))
+        service = name.split(":")[0]
+        totals[service] = totals.get(service, 0.0) + total / tick
+    return totals
+
+
 # ---------------------------------------------------------------- verdict
 
 
@@ -351,7 +444,9 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def report(run: Run, seconds: float, lost: list[str], clients: int) -> dict:
+def report(
+    run: Run, seconds: float, lost: list[str], clients: int, mix: str, cpu: dict[str, float]
+) -> dict:
     windows = [(w.start, w.end or w.start) for w in run.windows]
 
     def inside(r: Result) -> bool:
@@ -370,6 +465,7 @@ def report(run: Run, seconds: float, lost: list[str], clients: int) -> dict:
     every = [ms for values in latency.values() for ms in values]
     figures = {
         "clients": clients,
+        "mix": mix,
         "seconds": seconds,
         "requests": len(run.results),
         "requests_per_second": round(len(run.results) / seconds, 1),
@@ -393,6 +489,11 @@ def report(run: Run, seconds: float, lost: list[str], clients: int) -> dict:
                 for kind, v in sorted(latency.items())
             },
         },
+        # With no fault: CPU seconds each service used, and per request (all services).
+        "cpu_seconds": {k: round(v, 2) for k, v in cpu.items()},
+        "cpu_ms_per_request": round(sum(cpu.values()) * 1e3 / max(1, len(run.results)), 2)
+        if cpu
+        else None,
         "writes_acknowledged": sum(w.acknowledged for w in run.writes),
         "writes_attempted": len(run.writes),
         "acknowledged_writes_lost": len(lost),
@@ -415,6 +516,12 @@ def show(f: dict) -> None:
         say(f"  errors {where} the windows: {total}" + (f" ({detail})" if detail else ""))
     for kind, v in f["latency_ms_outside_windows"].items():
         say(f"  latency {kind}: p50 {v['p50']} ms, p99 {v['p99']} ms")
+    if f["cpu_ms_per_request"] is not None:
+        say(
+            f"  CPU per request: {f['cpu_ms_per_request']} ms ("
+            + ", ".join(f"{k} {v} s" for k, v in f["cpu_seconds"].items())
+            + ")"
+        )
     say(
         f"  writes: {f['writes_acknowledged']} acknowledged of {f['writes_attempted']}; "
         f"acknowledged writes lost: {f['acknowledged_writes_lost']}"
@@ -428,10 +535,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=int(os.environ.get("SOAK_CLIENTS", 50)))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("SOAK_SECONDS", 60)))
     parser.add_argument("--faults", default=os.environ.get("SOAK_FAULTS", "postgres,redis,worker"))
+    parser.add_argument("--mix", default=os.environ.get("SOAK_MIX", MIX))
     parser.add_argument("--compounds", type=int, default=12, help="compounds to seed if empty")
     parser.add_argument("--prepare", action="store_true")
     parser.add_argument("--json", default=str(ROOT / "var" / "soak.json"))
     args = parser.parse_args()
+    parse_mix(args.mix)
     load_stack_env()
     plan = prepare(args.compounds, writers=args.clients)
     if args.prepare:
@@ -444,13 +553,14 @@ def main() -> int:
     # Every client writes to owners of its own, so each owner's last write is known.
     shares = [plan["owners"][n :: args.clients] for n in range(args.clients)]
     run = Run()
+    cpu_before = cpu_seconds()
     since_wall = time.time() - 1
     started = time.monotonic()
     deadline = started + args.seconds
     threads = [
         threading.Thread(
             target=client_loop,
-            args=(n, plan, run, deadline, shares[n]),
+            args=(n, plan, run, deadline, shares[n], args.mix),
             daemon=True,
         )
         for n in range(args.clients)
@@ -461,7 +571,9 @@ def main() -> int:
     for t in threads:
         t.join()
     elapsed = time.monotonic() - started
-    figures = report(run, elapsed, lost_writes(run.writes, since_wall), args.clients)
+    cpu_after = cpu_seconds()
+    cpu = {} if faults else {k: cpu_after[k] - cpu_before.get(k, 0.0) for k in cpu_after}
+    figures = report(run, elapsed, lost_writes(run.writes, since_wall), args.clients, args.mix, cpu)
     show(figures)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
