@@ -14,7 +14,6 @@ Member lists are pasted one member per line, as streets receive them from the el
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,10 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from common.admin_forms import ScopedForm
 from common.jurisdiction import MANAGE, VIEW
 from common.validators import normalize_id_number
+from estates.choosers import company_chooser, compound_chooser, region_chooser
 from estates.models import Compound, Owner
 
 from . import services
 from .choices import BranchKind, ElectionStatus, LeaveReason, PartyStatus, Position
+from .choosers import committee_chooser, keeper_chooser
 from .elections.models import Election
 from .models.bodies import (
     ArchiveRecord,
@@ -165,6 +166,7 @@ class CommitteeCreateForm(ServiceForm):
     with its reason, of a committee elected before the system was used."""
 
     scoped_fields = {"compound": MANAGE, "election": MANAGE}
+    choosers = {"compound": compound_chooser}
     election = ElectionChoiceField(
         label=_("选举"),
         queryset=held_elections(),
@@ -230,17 +232,16 @@ class CommitteeCreateForm(ServiceForm):
 
 
 class CommitteeEditForm(ServiceForm):
-    """Only dissolution is edited here; everything else follows elections."""
+    """Never shown: a committee changes through elections, terms and members, and ends
+    through its dissolution action (committees.dissolve_views), which asks a reason and
+    a confirmation. The committee's edit address leads there."""
 
     class Meta:
         model = Committee
-        fields = ["dissolved_on"]
+        fields: list[str] = []
 
     def perform(self, *, user) -> Committee:
-        on: date | None = self.cleaned_data.get("dissolved_on")
-        if on is None or not self.instance.is_active:
-            return self.instance
-        return services.committee_dissolve(committee=self.instance, on=on, actor=user)
+        return self.instance
 
 
 class TermCreateForm(ServiceForm):
@@ -248,6 +249,7 @@ class TermCreateForm(ServiceForm):
     members are the election's passed candidates (DOMAIN §9)."""
 
     scoped_fields = {"committee": MANAGE, "election": MANAGE}
+    choosers = {"committee": committee_chooser}
     election = ElectionChoiceField(
         label=_("换届选举"),
         queryset=held_elections(),
@@ -367,6 +369,11 @@ class PartyBranchCreateForm(ServiceForm):
     or instructor (8.4)."""
 
     scoped_fields = {"compound": MANAGE, "committee": MANAGE, "property_company": VIEW}
+    choosers = {
+        "compound": compound_chooser,
+        "committee": committee_chooser,
+        "property_company": company_chooser,
+    }
 
     class Meta:
         model = PartyBranch
@@ -435,6 +442,7 @@ class SealCreateForm(ServiceForm):
     """Seals after filing, one serving keeper (DOMAIN 3.3, 3.6)."""
 
     scoped_fields = {"committee": MANAGE, "keeper": MANAGE}
+    choosers = {"committee": committee_chooser, "keeper": keeper_chooser}
 
     class Meta:
         model = Seal
@@ -467,6 +475,7 @@ class SealEditForm(ScopedForm):
 
 class ArchiveCreateForm(ServiceForm):
     scoped_fields = {"committee": MANAGE}
+    choosers = {"committee": committee_chooser}
 
     class Meta:
         model = ArchiveRecord
@@ -508,6 +517,7 @@ class RuleProfileForm(ScopedForm):
     """A region's local rules (DOMAIN L rules; 3.1, 3.8, 7.2, 8.2)."""
 
     scoped_fields = {"region": MANAGE}
+    choosers = {"region": region_chooser}
 
     class Meta:
         model = RuleProfile

@@ -11,24 +11,27 @@ numbers are masked unless the viewer holds ``estates.view_owner_identity``.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus import MenuItem as ListMenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 
+from common.access import can
 from common.admin_columns import MaskedColumn
 from common.admin_forms import can_view_identity
 from common.admin_mixins import (
-    AdminPageMixin,
+    CAN_MANAGE,
     AppModelViewSet,
     ScopedEditView,
     ScopedIndexView,
@@ -37,6 +40,9 @@ from common.admin_mixins import (
 from common.validators import mask_id_number
 
 from . import forms
+from .alarm_views import AlarmHandleView, AlarmIndexView, unchecked_years
+from .dissolve_views import CommitteeDissolveView, CommitteeEditView
+from .filters import CommitteeFilterSet, MemberFilterSet, TermFilterSet
 from .models.bodies import (
     ArchiveRecord,
     CalendarDay,
@@ -48,8 +54,13 @@ from .models.bodies import (
     Term,
 )
 from .selectors.alarms import AlarmKind, alarms_for
+from .services.alarms import handled_alarms
 
 VIEW_PERM = "committees.view_committee"
+
+
+def yes_no(value) -> str:
+    return str(_("是")) if value else str(_("否"))
 
 
 class ServiceFormMixin:
@@ -81,9 +92,27 @@ class ServiceEditView(ServiceFormMixin, ScopedEditView):
 
 class CommitteeInspectView(ScopedInspectView):
     """The committee with its terms, members, party branches and seals on one page; a
-    fixed number of queries whatever the committee's size."""
+    fixed number of queries whatever the committee's size. Its action is dissolution."""
 
     template_name = "committees/admin/committee_inspect.html"
+
+    def get_edit_url(self):
+        return None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.object.is_active and can(
+            self.request.user, "committees.change_committee", self.object.compound
+        ):
+            buttons.append(
+                HeaderButton(
+                    _("撤销委员会"),
+                    url=reverse("committees_committee:dissolve", args=[self.object.pk]),
+                    icon_name="bin",
+                )
+            )
+        return buttons
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -123,6 +152,24 @@ class CommitteeInspectView(ScopedInspectView):
         return context
 
 
+class CommitteeIndexView(ScopedIndexView):
+    def get_edit_url(self, instance):
+        return None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.is_active and getattr(instance, CAN_MANAGE, False):
+            buttons.append(
+                ListMenuItem(
+                    _("撤销"),
+                    url=reverse("committees_committee:dissolve", args=[instance.pk]),
+                    icon_name="bin",
+                    priority=30,
+                )
+            )
+        return buttons
+
+
 class BodiesViewSet(AppModelViewSet):
     add_view_class = ServiceCreateView
     edit_view_class = ServiceEditView
@@ -137,21 +184,52 @@ class CommitteeViewSet(BodiesViewSet):
     model = Committee
     icon = "group"
     menu_order = 100
+    index_view_class = CommitteeIndexView
     inspect_view_class = CommitteeInspectView
+    edit_view_class = CommitteeEditView
     form_class = forms.CommitteeCreateForm
     edit_form_class = forms.CommitteeEditForm
     list_display = [
         Column("compound", label=_("小区"), sort_key="compound__name"),
+        Column("street", label=_("街道/乡镇"), accessor="compound.region.parent"),
         Column("community", label=_("所属社区"), accessor="compound.region"),
         "kind",
         "set_size",
         "formed_on",
         BooleanColumn("is_active", label=_("在任")),
     ]
-    list_select_related = ("compound__region",)
-    list_filter = ["kind", "is_active"]
-    search_fields = ["compound__name"]
+    list_select_related = ("compound__region__parent",)
+    filterset_class = CommitteeFilterSet
+    search_fields = ["compound__name", "compound__name_pinyin", "compound__address"]
     ordering = ["compound__region_path", "compound__name"]
+    list_export = [
+        "compound.name",
+        "compound.region.parent.name",
+        "compound.region.name",
+        "get_kind_display",
+        "set_size",
+        "formed_on",
+        "active",
+        "dissolved_on",
+    ]
+    export_headings = {
+        "compound.name": _("小区"),
+        "compound.region.parent.name": _("街道/乡镇"),
+        "compound.region.name": _("社区"),
+        "get_kind_display": _("类型"),
+        "set_size": _("委员设定人数"),
+        "formed_on": _("成立日期"),
+        "active": _("在任"),
+        "dissolved_on": _("撤销日期"),
+    }
+    export_values = {"active": lambda c: yes_no(c.is_active)}
+    export_filename = "committees"
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/dissolve/", CommitteeDissolveView.as_view(), name="dissolve"),
+        ]
 
 
 class TermViewSet(BodiesViewSet):
@@ -169,9 +247,32 @@ class TermViewSet(BodiesViewSet):
         "filed_on",
         "handed_over_on",
     ]
-    list_select_related = ("committee__compound",)
-    search_fields = ["compound__name", "filing_reference"]
+    list_select_related = ("committee__compound__region__parent",)
+    filterset_class = TermFilterSet
+    search_fields = ["compound__name", "compound__name_pinyin", "filing_reference"]
     ordering = ["compound__name", "-number"]
+    list_export = [
+        "committee.compound.name",
+        "committee.compound.region.parent.name",
+        "committee.compound.region.name",
+        "committee.get_kind_display",
+        "number",
+        "elected_on",
+        "starts_on",
+        "ends_on",
+        "first_meeting_on",
+        "filed_on",
+        "filing_reference",
+        "handed_over_on",
+    ]
+    export_headings = {
+        "committee.compound.name": _("小区"),
+        "committee.compound.region.parent.name": _("街道/乡镇"),
+        "committee.compound.region.name": _("社区"),
+        "committee.get_kind_display": _("类型"),
+        "number": _("届次"),
+    }
+    export_filename = "terms"
 
 
 class MemberInspectView(ScopedInspectView):
@@ -205,10 +306,39 @@ class CommitteeMemberViewSet(BodiesViewSet):
         "party_status",
         "left_on",
     ]
-    list_select_related = ("compound", "term", "owner")
-    list_filter = ["position", "party_status"]
-    search_fields = ["name", "compound__name"]
+    list_select_related = ("compound__region__parent", "term", "owner")
+    filterset_class = MemberFilterSet
+    search_fields = ["name", "compound__name", "compound__name_pinyin"]
     ordering = ["compound__name", "term", "position", "name"]
+    list_export = [
+        "name",
+        "compound.name",
+        "compound.region.parent.name",
+        "compound.region.name",
+        "term_label",
+        "get_position_display",
+        "owner_id_number",
+        "get_party_status_display",
+        "started_on",
+        "left_on",
+        "get_leave_reason_display",
+    ]
+    export_headings = {
+        "compound.name": _("小区"),
+        "compound.region.parent.name": _("街道/乡镇"),
+        "compound.region.name": _("社区"),
+        "term_label": _("届次"),
+        "get_position_display": _("职务"),
+        "owner_id_number": _("证件号码"),
+        "get_party_status_display": _("政治面貌"),
+        "get_leave_reason_display": _("离任原因"),
+    }
+    export_values = {
+        "term_label": lambda m: str(m.term),
+        "owner_id_number": lambda m: m.owner.id_number if m.owner else "",
+    }
+    export_masks = {"owner_id_number": mask_id_number}
+    export_filename = "committee-members"
     inspect_view_fields = [
         "name",
         "owner",
@@ -341,38 +471,6 @@ class RuleProfileViewSet(AppModelViewSet):
     ordering = ["region_path"]
 
 
-class AlarmIndexView(AdminPageMixin, TemplateView):
-    """预警: the alarms of the officer's jurisdiction, filterable by kind."""
-
-    template_name = "committees/admin/alarms.html"
-    page_title = _("预警")
-    header_icon = "warning"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_PERM):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        kind = self.request.GET.get("kind", "")
-        kinds = {kind} if kind in AlarmKind.LABELS else None
-        alarms = alarms_for(self.request.user, timezone.localdate(), kinds=kinds)
-        context.update(
-            alarms=alarms,
-            calendar_years_missing=unchecked_years(alarms),
-            kind=kind,
-            kind_choices=AlarmKind.CHOICES,
-            today=timezone.localdate(),
-        )
-        return context
-
-
-def unchecked_years(alarms) -> list[int]:
-    """Years of the deadlines shown whose holiday calendar has not been entered."""
-    return sorted({a.due_on.year for a in alarms if a.due_on and not a.calendar_entered})
-
-
 class AlarmMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm(VIEW_PERM)
@@ -390,7 +488,10 @@ class AlarmViewSet(ViewSet):
         return AlarmMenuItem
 
     def get_urlpatterns(self):
-        return [path("", AlarmIndexView.as_view(), name="index")]
+        return [
+            path("", AlarmIndexView.as_view(), name="index"),
+            path("handle/", AlarmHandleView.as_view(), name="handle"),
+        ]
 
 
 class CommitteeViewSetGroup(ModelViewSetGroup):
@@ -428,6 +529,8 @@ class AlarmPanel(Component):
     def get_context_data(self, parent_context=None):
         counts: dict[str, int] = {}
         alarms = alarms_for(self.user, timezone.localdate())
+        handled = handled_alarms(alarms)
+        alarms = [a for a in alarms if a.key not in handled]
         for alarm in alarms:
             counts[alarm.kind] = counts.get(alarm.kind, 0) + 1
         return {

@@ -44,7 +44,7 @@ for _model, _policy in (
     if policy_registry.get_by_type(_model, fallback=False) is None:
         register_permission_policy(_model, _policy(_model), exact_class=True)
 
-from . import viewsets  # noqa: E402
+from . import choosers, viewsets  # noqa: E402
 from .elections import wagtail_hooks as election_hooks  # noqa: E402, F401
 
 
@@ -57,6 +57,11 @@ def register_committee_log_actions(actions):
 @hooks.register("register_admin_viewset")
 def register_committee_viewsets():
     return viewsets.CommitteeViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_committee_choosers():
+    return list(choosers.CHOOSERS)
 
 
 @hooks.register("construct_homepage_panels")

@@ -88,6 +88,7 @@ class ScopedChooseMixin:
     select_related: tuple[str, ...] = ()
     object_ordering: tuple[str, ...] = ("pk",)
     label: Callable = str
+    base_filter: Callable = staticmethod(lambda queryset: queryset)
     extra_columns: tuple[tuple[str, object, Callable], ...] = ()
     per_page = 10
 
@@ -96,6 +97,7 @@ class ScopedChooseMixin:
 
     def get_object_list(self):
         queryset = scoped(self.model_class, user=self.request.user, level=self.level())
+        queryset = type(self).base_filter(queryset)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         return queryset.order_by(*self.object_ordering)
@@ -138,10 +140,12 @@ class ScopedChooseMixin:
 
 class ScopedChosenMixin:
     label: Callable = str
+    base_filter: Callable = staticmethod(lambda queryset: queryset)
 
     def get_object(self, pk):
         level = MANAGE if self.request.GET.get(SCOPE_PARAM) == MANAGE else VIEW
-        return fetch(self.model_class, user=self.request.user, level=level, pk=pk)
+        queryset = type(self).base_filter(scoped(self.model_class, user=self.request.user))
+        return fetch(queryset, user=self.request.user, level=level, pk=pk)
 
     def get_display_title(self, instance) -> str:
         return type(self).label(instance)
@@ -233,6 +237,11 @@ class ScopedChooserViewSet(ChooserViewSet):
     def label(obj) -> str:
         return str(obj)
 
+    @staticmethod
+    def base_filter(queryset: QuerySet) -> QuerySet:
+        """Rows the chooser never offers (e.g. dissolved committees)."""
+        return queryset
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.preserve_url_parameters = ["multiple", SCOPE_PARAM, *self.url_filter_parameters]
@@ -241,7 +250,11 @@ class ScopedChooserViewSet(ChooserViewSet):
         return type(
             f"{self.model.__name__}{base.__name__}",
             (mixin, base),
-            {"label": staticmethod(type(self).label), **attrs},
+            {
+                "label": staticmethod(type(self).label),
+                "base_filter": staticmethod(type(self).base_filter),
+                **attrs,
+            },
         )
 
     @property

@@ -9,16 +9,24 @@ Objects the user may see but not manage answer 403 on edit and delete.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.utils.functional import cached_property
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.coreutils import multigetattr
 
 from .access import fetch, scoped
+from .admin_choosers import search_condition
+from .admin_forms import can_view_identity
 from .exports import NeutralisedCsvExportMixin
 from .history import scope_log_entries
 from .jurisdiction import MANAGE, jurisdiction_of, jurisdiction_q
@@ -33,10 +41,63 @@ class ScopedIndexView(NeutralisedCsvExportMixin, generic.IndexView):
     foreign key must be named there. Rows get a ``_can_manage`` flag (one CASE in the
     same query) so edit and delete buttons appear only where a manage grant covers them.
     Its CSV export (``list_export``) writes text a spreadsheet would run as a formula as
-    plain text (common.exports).
+    plain text (common.exports); the export holds the same rows as the listing (scoped,
+    searched, filtered), ``export_values`` computes a named column from the row, and
+    ``export_masks`` masks a column (ID numbers, phones) in the file as on the screen
+    unless the user may read identities. Each row's title links to its inspect page.
+    A search matches every word (up to a few, of limited length) in one of the fields, so
+    a pasted page of text is a short query, not an error.
     """
 
     list_select_related: tuple[str, ...] = ()
+    export_values: dict[str, Callable[[Any], Any]] = {}
+    export_masks: dict[str, Callable[[str], str]] = {}
+
+    def search_queryset(self, queryset: QuerySet) -> QuerySet:
+        if not self.is_searching or self.search_backend_name:
+            return super().search_queryset(queryset)
+        condition = search_condition(self.search_query, list(self.search_fields or []))
+        return queryset if condition is None else queryset.filter(condition)
+
+    def to_row_dict(self, item):
+        row = OrderedDict()
+        show_identity = can_view_identity(self.request.user)
+        for field in self.list_export:
+            if field in self.export_values:
+                value = self.export_values[field](item)
+            else:
+                value = multigetattr(item, field)
+            mask = self.export_masks.get(field)
+            if mask is not None and value and not show_identity:
+                value = mask(str(value))
+            row[field] = value
+        return row
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if columns and type(columns[0]) is Column:
+            # A plain column first (e.g. the compound): it becomes the row's link too.
+            first = columns[0]
+            column_class = self._get_title_column_class(TitleColumn)
+            columns[0] = column_class(
+                first.name,
+                label=first.label,
+                accessor=first.accessor,
+                sort_key=first.sort_key,
+                get_url=self._row_url,
+            )
+        return columns
+
+    def _row_url(self, instance):
+        return self.get_inspect_url(instance) or self.get_edit_url(instance)
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        column = super()._get_title_column(field_name, column_class, **kwargs)
+        if self.inspect_url_name:
+            # The row leads to its detail page; edit stays in the row's buttons.
+            column._get_url_func = self._row_url
+        return column
 
     def get_base_queryset(self) -> QuerySet:
         queryset = scoped(super().get_base_queryset(), user=self.request.user)
@@ -148,9 +209,16 @@ class ScopedViewSetMixin:
     inspect_view_enabled = True
     search_backend_name = None
     list_select_related: tuple[str, ...] = ()
+    export_values: dict[str, Callable[[Any], Any]] = {}
+    export_masks: dict[str, Callable[[str], str]] = {}
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(list_select_related=self.list_select_related, **kwargs)
+        return super().get_index_view_kwargs(
+            list_select_related=self.list_select_related,
+            export_values=self.export_values,
+            export_masks=self.export_masks,
+            **kwargs,
+        )
 
 
 class AppModelViewSet(ScopedViewSetMixin, ModelViewSet):

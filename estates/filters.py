@@ -4,7 +4,7 @@ never reveals the names of communities or companies outside their jurisdiction."
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
@@ -75,8 +75,25 @@ class CompoundFilterSet(ScopedFilterSet):
         return _in_region(queryset, "region_path", value)
 
 
-class UnitFilterSet(ScopedFilterSet):
-    scoped_filters = ("compound",)
+class PlaceFilterMixin(django_filters.FilterSet):
+    """Street and community filters (choices scoped like the others); the rows are
+    matched on ``place_path_field``, a materialised region path."""
+
+    place_path_field = "compound__region_path"
+
+    street = django_filters.ModelChoiceFilter(
+        label=_("街道/乡镇"), queryset=_regions(RegionLevel.STREET), method="filter_place"
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("社区/村"), queryset=_regions(RegionLevel.COMMUNITY), method="filter_place"
+    )
+
+    def filter_place(self, queryset, name, value):
+        return _in_region(queryset, self.place_path_field, value)
+
+
+class UnitFilterSet(PlaceFilterMixin, ScopedFilterSet):
+    scoped_filters = ("street", "community", "compound")
 
     compound = django_filters.ModelChoiceFilter(
         label=_("小区"), queryset=Compound.objects.only("id", "name")
@@ -85,22 +102,47 @@ class UnitFilterSet(ScopedFilterSet):
 
     class Meta:
         model = Unit
-        fields = ["compound", "area_source"]
+        fields = ["street", "community", "compound", "area_source"]
 
 
 class OwnerFilterSet(ScopedFilterSet):
-    scoped_filters = ("compound",)
+    """By street, community, compound and unit (room number, e.g. "3-201" or "201"),
+    each through the owner's ownerships (a subquery: an owner of two units appears once)."""
+
+    scoped_filters = ("street", "community", "compound")
+
+    street = django_filters.ModelChoiceFilter(
+        label=_("街道/乡镇"), queryset=_regions(RegionLevel.STREET), method="filter_place"
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("社区/村"), queryset=_regions(RegionLevel.COMMUNITY), method="filter_place"
+    )
 
     compound = django_filters.ModelChoiceFilter(
         label=_("小区"),
         queryset=Compound.objects.only("id", "name"),
         method="filter_compound",
     )
+    room = django_filters.CharFilter(label=_("房号"), method="filter_room", max_length=40)
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=OwnerKind.choices)
 
     class Meta:
         model = Owner
-        fields = ["compound", "kind"]
+        fields = ["street", "community", "compound", "room", "kind"]
+
+    def filter_place(self, queryset, name, value):
+        if value is None:
+            return queryset
+        holdings = Ownership.objects.filter(compound__region_path__startswith=value.path)
+        return queryset.filter(pk__in=holdings.values("owner_id"))
+
+    def filter_room(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        entrance, _sep, room = value.rpartition("-")
+        units = Q(unit__room=room) & (Q(unit__entrance=entrance) if entrance else Q())
+        return queryset.filter(pk__in=Ownership.objects.filter(units).values("owner_id"))
 
     def filter_compound(self, queryset, name, value):
         if value is None:
@@ -109,8 +151,8 @@ class OwnerFilterSet(ScopedFilterSet):
         return queryset.filter(pk__in=Ownership.objects.filter(compound=value).values("owner_id"))
 
 
-class OwnershipFilterSet(ScopedFilterSet):
-    scoped_filters = ("compound",)
+class OwnershipFilterSet(PlaceFilterMixin, ScopedFilterSet):
+    scoped_filters = ("street", "community", "compound")
 
     compound = django_filters.ModelChoiceFilter(
         label=_("小区"), queryset=Compound.objects.only("id", "name")
@@ -119,7 +161,7 @@ class OwnershipFilterSet(ScopedFilterSet):
 
     class Meta:
         model = Ownership
-        fields = ["compound", "is_registered"]
+        fields = ["street", "community", "compound", "is_registered"]
 
 
 class BuildingFilterSet(ScopedFilterSet):

@@ -20,7 +20,14 @@ from common.admin_columns import MaskedColumn
 from common.admin_forms import ScopedForm, can_view_identity
 from common.admin_mixins import AppModelViewSet, ScopedIndexView, ScopedInspectView
 from common.jurisdiction import MANAGE, VIEW, jurisdiction_of, scope_queryset
-from common.validators import mask_id_number, mask_phone, normalize_id_number
+from common.validators import (
+    LANDLINE_RE,
+    MOBILE_RE,
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+    normalize_phone,
+)
 
 from . import filters, forms, selectors
 from .models import (
@@ -38,6 +45,11 @@ from .models import (
 from .pinyin import pinyin_order
 
 ID_NUMBER_LENGTH = 18
+SEARCH_MAX_CHARS = 100
+
+
+def yes_no(value) -> str:
+    return str(_("是")) if value else str(_("否"))
 
 
 def ownership_unit_label(ownership: Ownership) -> str:
@@ -126,6 +138,23 @@ class CompoundViewSet(RegistryViewSet):
     filterset_class = filters.CompoundFilterSet
     search_fields = ["name", "address", "name_pinyin"]
     ordering = ["region_path", "name"]
+    list_export = [
+        "name",
+        "region.parent.name",
+        "region.name",
+        "address",
+        "property_company.name",
+        "red_property",
+        "completed_year",
+    ]
+    export_headings = {
+        "region.parent.name": _("街道/乡镇"),
+        "region.name": _("所属社区"),
+        "property_company.name": _("物业服务企业"),
+        "red_property": _("红色物业"),
+    }
+    export_values = {"red_property": lambda c: yes_no(c.is_red_property)}
+    export_filename = "compounds"
 
 
 class BuildingViewSet(RegistryViewSet):
@@ -156,23 +185,45 @@ class UnitViewSet(RegistryViewSet):
         "exclusive_area",
         "area_source",
     ]
-    list_select_related = ("building", "compound")
+    list_select_related = ("building", "compound__region__parent")
     filterset_class = filters.UnitFilterSet
     search_fields = ["room", "entrance", "building__name", "compound__name", "compound__address"]
     ordering = ["compound__name", "building__name", "entrance", "room"]
+    list_export = [
+        "compound.region.parent.name",
+        "compound.region.name",
+        "compound.name",
+        "building.name",
+        "entrance",
+        "room",
+        "exclusive_area",
+        "get_area_source_display",
+    ]
+    export_headings = {
+        "compound.region.parent.name": _("街道/乡镇"),
+        "compound.region.name": _("所属社区"),
+        "compound.name": _("小区"),
+        "building.name": _("楼栋"),
+        "get_area_source_display": _("面积来源"),
+    }
+    export_filename = "units"
 
 
 class OwnerIndexView(ScopedIndexView):
-    """Owners are found by name (contains) or by the *full* ID number only: partial
-    matches on ID numbers would let a user without the identity permission probe them."""
+    """Owners are found by name (contains), by the *full* ID number or by the *full*
+    phone number only: partial matches would let a user without the identity permission
+    probe them. The compound and the unit (room) are filters (estates.filters)."""
 
     def search_queryset(self, queryset: QuerySet) -> QuerySet:
         if not self.is_searching:
             return queryset
-        query = self.search_query.strip()
+        query = self.search_query.strip()[:SEARCH_MAX_CHARS]
         condition = Q(name__icontains=query)
         if len(query) == ID_NUMBER_LENGTH:
             condition |= Q(id_number=normalize_id_number(query))
+        phone = normalize_phone(query)
+        if MOBILE_RE.fullmatch(phone) or LANDLINE_RE.fullmatch(phone):
+            condition |= Q(phone=phone)
         return queryset.filter(condition)
 
 
@@ -218,6 +269,10 @@ class OwnerViewSet(RegistryViewSet):
     filterset_class = filters.OwnerFilterSet
     search_fields = ["name"]  # see OwnerIndexView.search_queryset
     ordering = ["name"]
+    list_export = ["name", "get_kind_display", "id_number", "phone"]
+    export_headings = {"get_kind_display": _("类型")}
+    export_masks = {"id_number": mask_id_number, "phone": mask_phone}
+    export_filename = "owners"
 
 
 class OwnershipViewSet(RegistryViewSet):
@@ -237,6 +292,20 @@ class OwnershipViewSet(RegistryViewSet):
     filterset_class = filters.OwnershipFilterSet
     search_fields = ["owner__name", "unit__room", "compound__name"]
     ordering = ["compound__name", "unit__room"]
+    list_export = ["owner.name", "owner_id_number", "unit_label", "registered"]
+    export_headings = {
+        "owner.name": _("业主"),
+        "owner_id_number": _("证件号码"),
+        "unit_label": _("房屋"),
+        "registered": _("已办理产权登记"),
+    }
+    export_values = {
+        "owner_id_number": lambda o: o.owner.id_number,
+        "unit_label": ownership_unit_label,
+        "registered": lambda o: yes_no(o.is_registered),
+    }
+    export_masks = {"owner_id_number": mask_id_number}
+    export_filename = "ownerships"
 
 
 class GridViewSet(RegistryViewSet):

@@ -103,6 +103,28 @@ class Alarm:
     days_overdue: int  # negative: days left
     message: str
     calendar_entered: bool = True
+    term: Term | None = None
+    member_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """What the alarm is about, stable from one day to the next: its kind, the
+        committee, term or member, and the deadline. A new deadline (a later term, another
+        member) is a new alarm; marking one handled does not hide the next."""
+        return ":".join(
+            [
+                self.kind,
+                str(self.committee.pk if self.committee else ""),
+                str(self.term.pk if self.term else ""),
+                str(self.member_id or ""),
+                self.due_on.isoformat() if self.due_on else "",
+            ]
+        )
+
+    @property
+    def can_be_handled(self) -> bool:
+        """The holiday calendar alarm ends when the calendar is entered, not by a note."""
+        return self.committee is not None
 
     @property
     def kind_label(self) -> str:
@@ -217,8 +239,9 @@ def alarms_for(user, today: date, *, kinds: set[str] | None = None) -> list[Alar
     rule_book = RuleBook.load()
     alarms: list[Alarm] = calendar_alarms(user, today, calendar)
 
-    def add(kind, term_or_committee, due_on, message, **params):
+    def add(kind, term_or_committee, due_on, message, member=None, **params):
         committee = getattr(term_or_committee, "committee", term_or_committee)
+        term = term_or_committee if isinstance(term_or_committee, Term) else None
         overdue = (today - due_on).days if due_on else 0
         # Deadlines in days move off rest days (DOMAIN 1.10); the term-ending date is
         # counted in months and does not depend on the holiday calendar.
@@ -232,6 +255,8 @@ def alarms_for(user, today: date, *, kinds: set[str] | None = None) -> list[Alar
                 overdue,
                 str(message % params),
                 calendar_entered=entered,
+                term=term,
+                member_id=member.pk if member is not None else None,
             )
         )
 
@@ -311,7 +336,9 @@ def alarms_for(user, today: date, *, kinds: set[str] | None = None) -> list[Alar
         committee = member.term.committee
         committee.compound = member.compound
         if not member.is_departed:  # DOMAIN 4.2: no longer an owner
-            add(AlarmKind.NOT_OWNER, committee, None, MSG_NOT_OWNER, name=member.name)
+            add(
+                AlarmKind.NOT_OWNER, committee, None, MSG_NOT_OWNER, member=member, name=member.name
+            )
             continue
         due = calendar.due_date(member.left_on, MEMBER_HANDOVER_DAYS)
         if today > due:
@@ -320,6 +347,7 @@ def alarms_for(user, today: date, *, kinds: set[str] | None = None) -> list[Alar
                 committee,
                 due,
                 MSG_MEMBER_HANDOVER,
+                member=member,
                 name=member.name,
                 left=member.left_on,
                 due=due,

@@ -880,12 +880,16 @@ def red_property_branch_create(
 
 
 MSG_ALREADY_DISSOLVED = _("该委员会已撤销。")
+MSG_DISSOLVE_REASON = _("请填写撤销理由。")
 
 
 @transaction.atomic
-def committee_dissolve(*, committee: Committee, on: date, actor) -> Committee:
+def committee_dissolve(*, committee: Committee, on: date, reason: str, actor) -> Committee:
     """A committee ends (e.g. a 物委会 once a 业委会 is elected, DOMAIN 7.2); the compound
-    may then form a new one."""
+    may then form a new one. The reason is required and kept in the audit entry."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(MSG_DISSOLVE_REASON, code="dissolve_reason")
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     _authorise(actor, "committees.change_committee", committee.compound)
     if not committee.is_active:
@@ -894,7 +898,7 @@ def committee_dissolve(*, committee: Committee, on: date, actor) -> Committee:
         raise ValidationError(MSG_BEFORE_ELECTION, code="before_election")
     committee.is_active, committee.dissolved_on = False, on
     committee.save(update_fields=["is_active", "dissolved_on", "updated_at"])
-    _audit(committee, "committees.committee.dissolve", actor, on=on)
+    _audit(committee, "committees.committee.dissolve", actor, on=on, reason=reason)
     return committee
 
 
@@ -943,4 +947,5 @@ LOG_ACTIONS: tuple[tuple[str, Any], ...] = (
     ("committees.archive.add", _("归档")),
     ("committees.partybranch.create", _("成立党组织")),
     ("committees.partybranch.update", _("修改党组织")),
+    ("committees.alarm.handle", _("预警已处理")),
 )

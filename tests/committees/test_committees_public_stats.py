@@ -76,7 +76,12 @@ def test_governance_stats_count_active_committees_and_branches(tree):
         actor=actor,
     )
     dissolved = form_committee(tree, compound=tree.compounds[1])
-    svc.committee_dissolve(committee=dissolved, on=date(2024, 9, 1), actor=street_officer(tree))
+    svc.committee_dissolve(
+        committee=dissolved,
+        on=date(2024, 9, 1),
+        reason="选举产生业主委员会",
+        actor=street_officer(tree),
+    )
     svc.party_branch_create(
         committee=owners_committee,
         name="业委会党支部",

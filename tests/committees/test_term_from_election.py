@@ -102,7 +102,9 @@ def test_one_election_gives_one_term(elected):
     committee = committee_form(
         election=election, set_size=5, members=specs(owners[:5]), actor=actor
     )
-    svc.committee_dissolve(committee=committee, on=date(2024, 6, 1), actor=actor)
+    svc.committee_dissolve(
+        committee=committee, on=date(2024, 6, 1), reason="选举产生业主委员会", actor=actor
+    )
     before = counts()
     with pytest.raises(ValidationError) as refused:
         committee_form(election=election, set_size=5, members=specs(owners[:5]), actor=actor)
