@@ -11,7 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from common.access import fetch, require_role
 from common.api_auth import REGISTRY_AUTH
@@ -257,7 +257,7 @@ def election_open_endpoint(request: HttpRequest, payload: ElectionIn):
     compound = fetch(Compound, user=request.user, pk=payload.compound_id)
     data = payload.dict(exclude={"compound_id"})
     election = election_services.election_open(compound=compound, actor=request.user, **data)
-    return 201, _election_now(request, election.pk)
+    return Status(201, _election_now(request, election.pk))
 
 
 @router.get(
@@ -297,12 +297,15 @@ def candidate_nominate_endpoint(request: HttpRequest, election_id: int, payload:
         document=document,
         actor=request.user,
     )
-    return 201, {
-        "id": candidate.pk,
-        "name": candidate.name,
-        "position_sought": candidate.position_sought,
-        "status": candidate.status,
-    }
+    return Status(
+        201,
+        {
+            "id": candidate.pk,
+            "name": candidate.name,
+            "position_sought": candidate.position_sought,
+            "status": candidate.status,
+        },
+    )
 
 
 @router.post(
