@@ -312,6 +312,16 @@ class NoticePage(RoutablePageMixin, Page):
             self.body = self._meta.get_field("body").stream_block.clean(self.body)
         except ValidationError as error:
             errors["body"] = block_error_messages(error)
+        from .attachments import validate_attachment
+
+        attachment_errors = []
+        for attachment in self.attachments.all():
+            try:
+                validate_attachment(attachment.title, attachment.document)
+            except ValidationError as error:
+                attachment_errors += error.messages
+        if attachment_errors:
+            errors["__all__"] = attachment_errors
         if self.corrects_id:
             original = NoticePage.objects.filter(pk=self.corrects_id).first()
             if (

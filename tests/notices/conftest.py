@@ -74,7 +74,7 @@ def accounts_block(income=("100.00", "50.50"), expense=("30.00",), total_income=
     )
 
 
-def make_document(title="附件", content=b"plain attachment text", name="a.txt", user=None):
+def make_document(title="附件", content=b"%PDF-1.4 attachment", name="a.pdf", user=None):
     from wagtail.documents import get_document_model
 
     document = get_document_model()(title=title, uploaded_by_user=user)

@@ -51,22 +51,15 @@ def test_submitting_is_allowed_but_publishing_is_refused_naming_places(world):
     assert not NoticeFingerprint.objects.exists()
 
 
-def test_attachment_text_is_scanned(world):
-    document = make_document(
-        title="名单", content=f"张三 {valid_id_number()}".encode(), name="list.txt"
-    )
-    notice = draft(world, attachments=[("业主名单", document)])
-    places = [f.place for f in notice_personal_data(notice)]
-    assert places == ["附件「业主名单」"]
-
-
 def test_pdf_attachment_text_is_scanned(world):
     import weasyprint
 
     pdf = weasyprint.HTML(string=f"<p>ID {valid_id_number()}</p>").write_pdf()
     document = make_document(title="扫描件", content=pdf, name="scan.pdf")
     notice = draft(world, attachments=[("扫描件", document)])
-    assert [f.kind for f in notice_personal_data(notice)] == ["身份证号码"]
+    assert [(f.place, f.kind) for f in notice_personal_data(notice)] == [
+        ("附件「扫描件」", "身份证号码")
+    ]
 
 
 def test_grid_staff_and_published_contact_phones_are_excepted(world):
