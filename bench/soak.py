@@ -142,6 +142,7 @@ class Window:
     fault: str
     start: float
     end: float | None = None
+    restarted: float | None = None  # the service itself is back (stackctl returned)
 
 
 @dataclass
@@ -325,6 +326,7 @@ def inject(fault: str, run: Run, token: str) -> None:
         check = "worker"
     else:
         raise ValueError(fault)
+    window.restarted = time.monotonic()
     give_up = time.monotonic() + 60
     while not instances_answer(token, check) and time.monotonic() < give_up:
         time.sleep(0.05)
@@ -447,18 +449,20 @@ def percentile(values: list[float], q: float) -> float:
 def report(
     run: Run, seconds: float, lost: list[str], clients: int, mix: str, cpu: dict[str, float]
 ) -> dict:
-    windows = [(w.start, w.end or w.start) for w in run.windows]
-
-    def inside(r: Result) -> bool:
-        return any(r.start <= end and r.end >= start for start, end in windows)
+    def window_of(r: Result) -> str | None:
+        for w in run.windows:
+            if r.start <= (w.end or w.start) and r.end >= w.start:
+                return w.fault
+        return None
 
     errors: dict[str, dict[str, int]] = {"inside": {}, "outside": {}}
     latency: dict[str, list[float]] = {}
     for r in run.results:
-        where = "inside" if inside(r) else "outside"
+        fault = window_of(r)
+        where = "outside" if fault is None else "inside"
         if r.status is None or r.status >= 400:
             what = r.error or f"HTTP {r.status}"
-            key = f"{r.kind}: {what}"
+            key = f"{r.kind}: {what}" if fault is None else f"{fault} window, {r.kind}: {what}"
             errors[where][key] = errors[where].get(key, 0) + 1
         elif where == "outside":
             latency.setdefault(r.kind, []).append((r.end - r.start) * 1e3)
@@ -472,7 +476,11 @@ def report(
         "errors_inside_windows": errors["inside"],
         "errors_outside_windows": errors["outside"],
         "windows": [
-            {"fault": w.fault, "seconds": round((w.end or w.start) - w.start, 2)}
+            {
+                "fault": w.fault,
+                "seconds": round((w.end or w.start) - w.start, 2),
+                "service_back_after": round((w.restarted or w.start) - w.start, 2),
+            }
             for w in run.windows
         ],
         "latency_ms_outside_windows": {
@@ -508,7 +516,10 @@ def show(f: dict) -> None:
         f"({f['requests_per_second']}/s)"
     )
     for w in f["windows"]:
-        say(f"  fault {w['fault']}: window {w['seconds']} s")
+        say(
+            f"  fault {w['fault']}: window {w['seconds']} s "
+            f"(service back after {w['service_back_after']} s)"
+        )
     for where in ("inside", "outside"):
         errs = f[f"errors_{where}_windows"]
         total = sum(errs.values())
