@@ -374,6 +374,22 @@ class PartyBranchViewSet(BodiesViewSet):
     list_filter = ["kind"]
     search_fields = ["name", "compound__name", "secretary"]
     ordering = ["compound__name", "kind"]
+    list_export = [
+        "name",
+        "get_kind_display",
+        "compound.name",
+        "property_company.name",
+        "secretary",
+        "member_count",
+        "founded_on",
+        "dissolved_on",
+    ]
+    export_headings = {
+        "get_kind_display": _("类型"),
+        "compound.name": _("小区"),
+        "property_company.name": _("物业服务企业"),
+    }
+    export_filename = "party-branches"
 
 
 class SealViewSet(PlainEditBodiesViewSet):
@@ -392,6 +408,9 @@ class SealViewSet(PlainEditBodiesViewSet):
     list_select_related = ("compound", "keeper")
     search_fields = ["name", "compound__name"]
     ordering = ["compound__name", "name"]
+    list_export = ["name", "compound.name", "keeper.name", "made_on", "returned_on"]
+    export_headings = {"compound.name": _("小区"), "keeper.name": _("保管人")}
+    export_filename = "seals"
 
 
 class ArchiveRecordViewSet(PlainEditBodiesViewSet):
@@ -410,6 +429,9 @@ class ArchiveRecordViewSet(PlainEditBodiesViewSet):
     list_filter = ["kind"]
     search_fields = ["title", "compound__name"]
     ordering = ["compound__name", "-dated_on"]
+    list_export = ["title", "get_kind_display", "compound.name", "dated_on"]
+    export_headings = {"get_kind_display": _("类型"), "compound.name": _("小区")}
+    export_filename = "archives"
 
 
 class CalendarIndexView(ScopedIndexView):

@@ -89,6 +89,7 @@ class ScopedChooseMixin:
     object_ordering: tuple[str, ...] = ("pk",)
     label: Callable = str
     base_filter: Callable = staticmethod(lambda queryset: queryset)
+    url_filter_lookups: dict[str, str] = {}
     extra_columns: tuple[tuple[str, object, Callable], ...] = ()
     per_page = 10
 
@@ -104,10 +105,15 @@ class ScopedChooseMixin:
 
     def filter_object_list(self, objects):
         # The URL's filters are ids and levels: anything else matches nothing (not a 500).
-        for name in self.url_filter_parameters:
+        for name in [*self.url_filter_parameters, *self.url_filter_lookups]:
             value = self.request.GET.get(name)
             if value is not None and not value.isdigit():
                 return objects.none()
+        for name, lookup in self.url_filter_lookups.items():
+            if value := self.request.GET.get(name):
+                # Through a relation (e.g. an owner's ownerships): a subquery, no duplicates.
+                matching = self.model_class._default_manager.filter(**{lookup: value})
+                objects = objects.filter(pk__in=matching.values("pk"))
         return super().filter_object_list(objects)
 
     def get_filter_form_class(self):
@@ -228,6 +234,8 @@ class ScopedChooserViewSet(ChooserViewSet):
     select_related: tuple[str, ...] = ()
     ordering: tuple[str, ...] = ("pk",)
     url_filter_parameters: list[str] = []
+    #: URL parameters filtered through a relation: ``{"compound": "ownerships__compound"}``.
+    url_filter_lookups: dict[str, str] = {}
     extra_columns: tuple = ()
     choose_one_text = _("选择")
     choose_another_text = _("重新选择")
@@ -244,7 +252,12 @@ class ScopedChooserViewSet(ChooserViewSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.preserve_url_parameters = ["multiple", SCOPE_PARAM, *self.url_filter_parameters]
+        self.preserve_url_parameters = [
+            "multiple",
+            SCOPE_PARAM,
+            *self.url_filter_parameters,
+            *self.url_filter_lookups,
+        ]
 
     def _view_class(self, base, mixin, **attrs):
         return type(
@@ -266,6 +279,7 @@ class ScopedChooserViewSet(ChooserViewSet):
             select_related=self.select_related,
             object_ordering=self.ordering,
             extra_columns=self.extra_columns,
+            url_filter_lookups=self.url_filter_lookups,
         )
         return self.construct_view(
             view_class,
@@ -284,6 +298,7 @@ class ScopedChooserViewSet(ChooserViewSet):
             select_related=self.select_related,
             object_ordering=self.ordering,
             extra_columns=self.extra_columns,
+            url_filter_lookups=self.url_filter_lookups,
         )
         return self.construct_view(view_class)
 

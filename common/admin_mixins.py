@@ -66,7 +66,10 @@ class ScopedIndexView(NeutralisedCsvExportMixin, generic.IndexView):
             if field in self.export_values:
                 value = self.export_values[field](item)
             else:
-                value = multigetattr(item, field)
+                try:
+                    value = multigetattr(item, field)
+                except AttributeError:  # through an empty relation (no company yet)
+                    value = ""
             mask = self.export_masks.get(field)
             if mask is not None and value and not show_identity:
                 value = mask(str(value))

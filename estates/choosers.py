@@ -93,6 +93,8 @@ class OwnerChooserViewSet(ScopedChooserViewSet):
     choose_one_text = _("选择业主")
     search_fields = ["name"]
     ordering = ("name", "pk")
+    # ?compound=<id>: the owners holding a unit in that compound (e.g. a nomination).
+    url_filter_lookups = {"compound": "ownerships__compound"}
 
     @staticmethod
     def label(obj: Owner) -> str:

@@ -62,7 +62,8 @@ class RegistryViewSet(AppModelViewSet):
     add_to_reference_index = False
     form_class: type[ScopedForm] | None = None
     edit_form_class: type[ScopedForm] | None = None
-    inspect_view_fields_exclude = ["region_path", "path"]
+    # Internal columns: materialised paths, and the pinyin kept for order and search.
+    inspect_view_fields_exclude = ["region_path", "path", "name_sort", "name_pinyin"]
 
 
 class PinyinOrderedIndexView(ScopedIndexView):
@@ -100,6 +101,9 @@ class RegionViewSet(RegistryViewSet):
     search_fields = ["name", "short_name", "code", "name_pinyin"]
     # Upper levels first, each in pinyin order.
     ordering = ["level", "name"]
+    list_export = ["name", "code", "get_level_display", "parent.name", "office_phone"]
+    export_headings = {"get_level_display": _("层级"), "parent.name": _("上级区域")}
+    export_filename = "regions"
 
 
 class PropertyCompanyViewSet(RegistryViewSet):
@@ -117,6 +121,9 @@ class PropertyCompanyViewSet(RegistryViewSet):
     list_select_related = ("region",)
     search_fields = ["name", "credit_code", "address"]
     ordering = ["name"]
+    list_export = ["name", "credit_code", "region.name", "contact_phone", "address"]
+    export_headings = {"region.name": _("注册地")}
+    export_filename = "property-companies"
 
 
 class CompoundViewSet(RegistryViewSet):
@@ -171,6 +178,9 @@ class BuildingViewSet(RegistryViewSet):
     filterset_class = filters.BuildingFilterSet
     search_fields = ["name", "compound__name"]
     ordering = ["compound__name", "name"]
+    list_export = ["compound.name", "name", "floors"]
+    export_headings = {"compound.name": _("小区")}
+    export_filename = "buildings"
 
 
 class UnitViewSet(RegistryViewSet):
@@ -318,6 +328,9 @@ class GridViewSet(RegistryViewSet):
     filterset_class = filters.GridFilterSet
     search_fields = ["name", "code"]
     ordering = ["code"]
+    list_export = ["code", "name", "region.name"]
+    export_headings = {"region.name": _("所属社区")}
+    export_filename = "grids"
 
 
 class GridStaffViewSet(RegistryViewSet):
@@ -338,6 +351,14 @@ class GridStaffViewSet(RegistryViewSet):
     filterset_class = filters.GridStaffFilterSet
     search_fields = ["name", "phone", "grid__name"]
     ordering = ["grid__code", "role", "name"]
+    list_export = ["name", "get_role_display", "grid.name", "phone", "party_member"]
+    export_headings = {
+        "get_role_display": _("岗位"),
+        "grid.name": _("网格"),
+        "party_member": _("党员"),
+    }
+    export_values = {"party_member": lambda staff: yes_no(staff.is_party_member)}
+    export_filename = "grid-staff"
 
 
 class DepartmentViewSet(RegistryViewSet):
@@ -349,6 +370,9 @@ class DepartmentViewSet(RegistryViewSet):
     list_select_related = ("region",)
     search_fields = ["name"]
     ordering = ["region_path", "kind"]
+    list_export = ["name", "get_kind_display", "region.name"]
+    export_headings = {"get_kind_display": _("类型"), "region.name": _("所属区域")}
+    export_filename = "departments"
 
 
 class RegistryViewSetGroup(ModelViewSetGroup):

@@ -56,7 +56,7 @@ def test_committee_filters_street_community_status_date(client, tree, two):
     html = client.get(url("committee"), {"community": tree.communities[1].pk}).content.decode()
     assert second.compound.name in html and first.compound.name not in html
     html = client.get(
-        url("committee"), {"formed_on_after": "2025-01-01", "formed_on_before": "2025-12-31"}
+        url("committee"), {"formed_on_from": "2025-01-01", "formed_on_to": "2025-12-31"}
     ).content.decode()
     assert second.compound.name in html and first.compound.name not in html
     html = client.get(url("committee"), {"is_active": "false"}).content.decode()
@@ -134,3 +134,19 @@ def test_listing_query_count_constant_at_two_sizes(client, tree, model):
     with CaptureQueriesContext(connection) as large:
         client.get(url(model))
     assert len(large) == len(small)
+
+
+@pytest.mark.parametrize(
+    "model", ["committee", "term", "committeemember", "partybranch", "seal", "archiverecord"]
+)
+def test_every_listing_exports_csv_and_xlsx(client, tree, model):
+    from tests.committees.test_committee_admin import _bodies
+
+    bodies = _bodies(tree, tree.compounds[0])
+    client.force_login(street_officer(tree))
+    rows = csv_rows(client.get(url(model), {"export": "csv"}))
+    assert len(rows) >= 2 and all(rows[0])
+    assert any(bodies[model].compound.name in ",".join(row) for row in rows[1:])
+    xlsx = client.get(url(model), {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert [cell.value for cell in next(sheet.iter_rows())] == rows[0]

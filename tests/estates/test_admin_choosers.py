@@ -68,7 +68,7 @@ def test_unit_chooser_lists_searches_and_pages_inside_the_jurisdiction(client, t
     found = chooser(client, "unit", scope=MANAGE, q="翠湖 1栋")
     assert "翠湖小区" in found and "阳光花园" not in found
     # The other street's rooms are not found by any search.
-    assert "卧龙第1社区阳光花园小区" not in chooser(client, "unit", q="卧龙第1社区阳光花园小区")
+    assert "data-chooser-modal-choice" not in chooser(client, "unit", q="卧龙第1社区阳光花园小区")
 
 
 def test_chosen_answer_is_404_outside_the_jurisdiction(client, tree):
@@ -137,3 +137,12 @@ def test_grid_form_lists_only_its_community_buildings(client, tree):
     html = client.get(url("grid", "edit", grid.pk)).content.decode()
     assert tree.compounds[0].name in html and "邻区小区" not in html
     assert Compound.objects.filter(name="邻区小区").exists()
+
+
+def test_owner_chooser_narrowed_to_one_compound(client, tree):
+    here = Ownership.objects.filter(compound=tree.compounds[0]).first().owner
+    there = Ownership.objects.filter(compound=tree.compounds[1]).first().owner
+    client.force_login(officer("street_staff", tree.streets[0]))
+    html = chooser(client, "owner", compound=tree.compounds[0].pk)
+    assert here.name in html and there.name not in html
+    assert "data-chooser-modal-choice" not in chooser(client, "owner", compound="abc")

@@ -64,7 +64,13 @@ def test_owner_filters_by_compound_unit_street_and_community(client, tree, resid
 def test_units_filtered_by_street_and_community(client, tree):
     client.force_login(officer("platform_admin", tree.province))
     html = client.get(url("unit"), {"community": tree.communities[3].pk}).content.decode()
-    assert tree.compounds[3].name in html and tree.compounds[0].name not in html
+    inside = Unit.objects.filter(compound=tree.compounds[3]).first()
+    outside = Unit.objects.filter(compound=tree.compounds[0]).first()
+    assert url("unit", "inspect", inside.pk) in html
+    assert url("unit", "inspect", outside.pk) not in html
+    html = client.get(url("unit"), {"street": tree.streets[0].pk}).content.decode()
+    assert url("unit", "inspect", outside.pk) in html
+    assert url("unit", "inspect", inside.pk) not in html
 
 
 @pytest.mark.parametrize("model", LISTINGS)
@@ -136,3 +142,27 @@ def test_listing_query_count_constant_at_two_sizes(client, tree, model):
         client.get(url(model))
     assert len(large) == len(small)
     assert Owner.objects.count() and Ownership.objects.count()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "region",
+        "propertycompany",
+        "compound",
+        "building",
+        "unit",
+        "owner",
+        "ownership",
+        "grid",
+        "gridstaff",
+        "department",
+    ],
+)
+def test_every_listing_exports_csv_and_xlsx(client, tree, model):
+    client.force_login(officer("platform_admin", tree.province))
+    rows = csv_rows(client.get(url(model), {"export": "csv"}))
+    assert rows[0] and all(heading for heading in rows[0])
+    xlsx = client.get(url(model), {"export": "xlsx"})
+    assert xlsx.status_code == 200
+    assert xlsx_values(xlsx)[0] == rows[0]
