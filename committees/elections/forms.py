@@ -19,7 +19,7 @@ from ..choices import CommitteeKind, PartyStatus, Position
 MSG_PICK_OWNER = _("请输入姓名或手机号，并从下拉列表中选择一位本小区业主。")
 MSG_OWNER_NOT_IN_COMPOUND = _("候选人必须是本小区的业主。")
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # HTML date inputs take ISO
 
 
 class ElectionOpenForm(forms.Form):
