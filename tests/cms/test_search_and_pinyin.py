@@ -223,3 +223,10 @@ def test_admin_region_listing_sorts_each_level_by_pinyin(admin_client, tree):
 
 def test_admin_search_finds_pinyin(admin_client, community):
     assert listed(admin_client, "compound", q="dongfang") == ["东方小区"]
+
+
+def test_admin_inspect_page_hides_the_pinyin_columns(admin_client, community):
+    compound = Compound.objects.get(name="阳光小区")
+    html = admin_client.get(reverse("estates_compound:inspect", args=[compound.pk])).text
+    assert "阳光小区" in html
+    assert "yang guang" not in html and "拼音排序" not in html
