@@ -49,7 +49,7 @@ from .models import (
     Region,
     Unit,
 )
-from .pinyin import is_pinyin_term, pinyin_order
+from .pinyin import is_pinyin_term, pinyin_columns, pinyin_order
 
 # A compound's community and its four ancestors, fetched with the compound in one join.
 COMPOUND_REGION_CHAIN = "region__parent__parent__parent__parent"
@@ -318,7 +318,8 @@ def grid_staff_for_compound(*, compound: Compound) -> list[tuple[object, list[Gr
         member.role_label = labels.get(member.role, member.role)
         groups.setdefault(member.grid_id, (member.grid, []))[1].append(member)
     for _grid, members in groups.values():
-        members.sort(key=lambda m: (ROLE_ORDER.get(m.role, 99), m.name))
+        # Posts in the grid sign's order; names of one post in pinyin order.
+        members.sort(key=lambda m: (ROLE_ORDER.get(m.role, 99), pinyin_columns(m.name)[0]))
     return list(groups.values())
 
 

@@ -230,3 +230,21 @@ def test_admin_inspect_page_hides_the_pinyin_columns(admin_client, community):
     html = admin_client.get(reverse("estates_compound:inspect", args=[compound.pk])).text
     assert "阳光小区" in html
     assert "yang guang" not in html and "拼音排序" not in html
+
+
+def test_grid_staff_of_one_post_are_in_pinyin_order(client, tree, portal):
+    from estates.choices import GridRole
+
+    compound = services.compound_create(region=tree.communities[0], name="网格小区")
+    building = services.building_create(compound=compound, name="1栋")
+    grid = services.grid_create(
+        region=tree.communities[0], name="网格一", code="G-PINYIN", buildings=[building]
+    )
+    # Code-point order would be 周 (5468) before 安 (5B89) before 白 (767D).
+    for name, phone in (("白雪", "13808760003"), ("周敏", "13808760001"), ("安娜", "13808760002")):
+        services.grid_staff_add(grid=grid, role=GridRole.CLEANER, name=name, phone=phone)
+    services.grid_staff_add(grid=grid, role=GridRole.HEAD, name="赵丽", phone="13808760004")
+    html = client.get(f"/c/{compound.pk}/").content.decode()
+    section = html.split('id="grid-heading"')[1]
+    positions = [section.index(name) for name in ("赵丽", "安娜", "白雪", "周敏")]
+    assert positions == sorted(positions)  # the head first, then cleaners by pinyin
