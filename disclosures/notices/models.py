@@ -21,20 +21,23 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, Task, TaskState
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from common.jurisdiction import MANAGE
 from estates.models import Compound
 
 from .blocks import NoticeBodyBlock, block_error_messages
 from .choices import Frequency, Publisher
+from .review import (  # noqa: F401  (CommunityReviewTask: a model of this app)
+    MSG_UNREVIEWED,
+    CommunityReviewTask,
+    review_approved,
+)
 
 NOTICE_PERIOD_DAYS = 7  # 公示期 default: seven days, the first and the last included
 SLUG_PREFIX = "notices-"
 
 MSG_FROZEN = _("已发布的公示不能修改。如需更正，请发布一则更正公示。")
-MSG_UNREVIEWED = _("公示须经社区审核通过后才能发布。")
 MSG_PERIOD_ORDER = _("公示结束日期不能早于开始日期。")
 MSG_COVERED_ORDER = _("所涉期间的结束日期不能早于开始日期。")
 MSG_OBJECTION_BEFORE = _("异议截止日期不能早于公示开始日期。")
@@ -496,85 +499,3 @@ class NoticeFingerprint(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("公示指纹只能追加，不能删除。"))
-
-
-class CommunityReviewTask(Task):
-    """Review by the community officers of the notice's compound: users whose roles give
-    ``notices.review_noticepage`` and whose manage grant covers that compound
-    (common.access). Nobody else sees or acts on the task."""
-
-    admin_form_fields = Task.admin_form_fields
-
-    class Meta:
-        verbose_name = _("社区审核")
-        verbose_name_plural = pgettext_lazy("复数", "社区审核")
-
-    @staticmethod
-    def user_reviews(obj, user) -> bool:
-        from common.access import can
-
-        compound = getattr(obj, "compound", None)
-        return compound is not None and can(user, "notices.review_noticepage", compound)
-
-    def user_can_access_editor(self, obj, user):
-        return self.user_reviews(obj, user)
-
-    def locked_for_user(self, obj, user):
-        return not self.user_reviews(obj, user)
-
-    def user_can_lock(self, obj, user):
-        return self.user_reviews(obj, user)
-
-    def user_can_unlock(self, obj, user):
-        return False
-
-    def get_actions(self, obj, user):
-        from .guard import notice_personal_data
-
-        if not self.user_reviews(obj, user):
-            return []
-        actions = [("reject", _("退回修改"), True)]
-        # The reviewer sees the personal-data warning and cannot approve past it (§4).
-        if not notice_personal_data(obj):
-            actions += [("approve", _("审核通过并发布"), False),
-                        ("approve", _("审核通过并附意见"), True)]  # fmt: skip
-        return actions
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        from .guard import notice_check_personal_data
-
-        if action_name == "approve":
-            if not self.user_reviews(task_state.revision.as_object(), user):
-                raise PermissionDenied(MSG_UNREVIEWED)
-            notice_check_personal_data(task_state.revision.as_object())
-        return super().on_action(task_state, user, action_name, **kwargs)
-
-    def get_task_states_user_can_moderate(self, user, **kwargs):
-        from django.db.models.functions import Cast
-
-        from common.access import scoped
-
-        if not user.is_active or not user.has_perm("notices.review_noticepage"):
-            return TaskState.objects.none()
-        pages = scoped(NoticePage, user=user, level=MANAGE).annotate(
-            key=Cast("pk", models.CharField())
-        )
-        return self.task_states.filter(
-            status=TaskState.STATUS_IN_PROGRESS,
-            workflow_state__object_id__in=pages.values("key"),
-        )
-
-    @classmethod
-    def get_description(cls):
-        return _("由公示所属小区的社区工作人员审核")
-
-
-def review_approved(notice: NoticePage, revision_id: int | None) -> bool:
-    """Whether the community review approved this revision of the notice (§2)."""
-    if revision_id is None:
-        return False
-    return TaskState.objects.filter(
-        revision_id=revision_id,
-        status=TaskState.STATUS_APPROVED,
-        task__in=CommunityReviewTask.objects.all(),
-    ).exists()

@@ -132,7 +132,7 @@ def test_drafts_are_not_public(client, world):
 
 
 def test_attachments_of_published_notices_are_public_and_of_drafts_not(client, world):
-    document = make_document(content=b"public accounts", user=world["drafter"])
+    document = make_document(content=b"%PDF-1.4 public accounts", user=world["drafter"])
     notice = draft(world, attachments=[("决算表", document)])
     attachment = notice.attachments.get()
     publish(world, notice)
@@ -140,7 +140,7 @@ def test_attachments_of_published_notices_are_public_and_of_drafts_not(client, w
     url = f"{notice.url}attachments/{attachment.pk}/"
     response = client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"public accounts"
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 public accounts"
     unpublished = draft(world, title="草稿", attachments=[("草稿附件", document)])
     assert unpublished.live is False
     # A draft has no public URL at all.

@@ -53,7 +53,7 @@ def test_street_staff_cannot_configure_another_region_or_the_national_default(cl
 
 
 def test_attachments_are_read_by_staff_of_the_compound_only(client, world):
-    document = make_document(content=b"accounts", user=world["drafter"])
+    document = make_document(content=b"%PDF-1.4 accounts", user=world["drafter"])
     draft(world, attachments=[("决算表", document)])
     url = reverse("wagtaildocs_serve", args=[document.pk, document.filename])
     client.force_login(world["officer"])

@@ -79,7 +79,7 @@ def test_correction_must_say_what_changed(world, published):
 
 
 def test_fingerprint_covers_attachment_bytes(world):
-    document = make_document(content=b"first version", user=world["drafter"])
+    document = make_document(content=b"%PDF-1.4 first version", user=world["drafter"])
     notice = publish(world, draft(world, attachments=[("决算表", document)]))
     row = NoticeFingerprint.objects.get(page=notice)
     assert row.content_sha256 == content_sha256(notice)

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
-from ..models import CommunityReviewTask
+from ..review import CommunityReviewTask
 
 WORKFLOW_NAME = _("公示社区审核")
 TASK_NAME = _("社区审核")
