@@ -40,6 +40,12 @@ def test_owner_data_never_appears_in_public_pages_or_api(client, tree, portal):
         assert not leaked, (url, leaked)
 
     # Searching for an owner's name or phone finds nothing (the page only echoes the query).
-    assert "找到 0 个小区" in client.get("/search/?q=李秀英").content.decode()
-    assert "找到 0 个小区" in client.get("/search/?q=13987654321").content.decode()
+    assert (
+        '找到 <span class="nowrap">0 个小区</span>'
+        in client.get("/search/?q=李秀英").content.decode()
+    )
+    assert (
+        '找到 <span class="nowrap">0 个小区</span>'
+        in client.get("/search/?q=13987654321").content.decode()
+    )
     assert client.get("/api/public/compounds/?q=李秀英").json()["count"] == 0

@@ -184,17 +184,17 @@ class TestSearch:
     def test_two_characters_find_a_compound_by_name(self, client, tree, portal):
         _, html = get(client, "/search/?q=阳光")
         assert "<title>“阳光”的搜索结果 · 物业治理公开信息</title>" in html
-        assert "找到 4 个小区" in html
+        assert '找到 <span class="nowrap">4 个小区</span>' in html
         assert "开化第1社区阳光花园小区" in html
 
     def test_finds_by_address(self, client, tree, portal):
         _, html = get(client, "/search/?q=卧龙第2社区路")
-        assert "找到 1 个小区" in html
+        assert '找到 <span class="nowrap">1 个小区</span>' in html
         assert "卧龙第2社区阳光花园小区" in html
 
     def test_no_match_and_empty_query(self, client, tree, portal):
         _, html = get(client, "/search/?q=不存在的小区")
-        assert "找到 0 个小区" in html and "没有找到匹配的小区" in html
+        assert '找到 <span class="nowrap">0 个小区</span>' in html and "没有找到匹配的小区" in html
         _, html = get(client, "/search/")
         assert "请输入小区名称、地址、物业服务企业" in html and "拼音" in html
 
@@ -202,7 +202,7 @@ class TestSearch:
         for i in range(25):
             services.compound_create(region=tree.communities[3], name=f"阳光新城{i:02d}期")
         _, html = get(client, "/search/?q=阳光")
-        assert "找到 29 个小区" in html
+        assert '找到 <span class="nowrap">29 个小区</span>' in html
         assert "第 1 页，共 2 页" in html
         assert 'href="?q=%E9%98%B3%E5%85%89&amp;page=2"' in html
         _, html = get(client, "/search/?q=阳光&page=2")
