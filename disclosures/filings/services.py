@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -177,11 +177,12 @@ def _snapshot(filing: Filing, *, number: int, actor, at) -> FilingVersion:
 
 
 @transaction.atomic
-def filing_submit(*, filing: Filing, actor) -> Filing:
+def filing_submit(*, filing: Filing, actor, at: datetime | None = None) -> Filing:
     """The committee submits (or resubmits) the filing to the community party
-    organisation; the version as submitted is kept, and the review deadline set."""
+    organisation; the version as submitted is kept, and the review deadline set.
+    ``at`` (default now) lets the demo seed write its history with one fixed clock."""
     locked = Filing.objects.select_for_update().get(pk=filing.pk)
-    now = timezone.now()
+    now = at or timezone.now()
     number = locked.version + 1
     due = filing_rules_for(locked.compound).review_due_on(timezone.localdate(now))
     updated = FILING_WORKFLOW.fire(
@@ -196,9 +197,9 @@ def filing_submit(*, filing: Filing, actor) -> Filing:
     return updated
 
 
-def _review(filing: Filing, *, actor, verb: str, reason: str) -> Filing:
+def _review(filing: Filing, *, actor, verb: str, reason: str, at: datetime | None) -> Filing:
     locked = Filing.objects.select_for_update().get(pk=filing.pk)
-    now = timezone.now()
+    now = at or timezone.now()
     changes: dict[str, Any] = {"reviewed_at": now}
     if verb == "return":
         changes["return_reason"] = reason.strip()
@@ -219,15 +220,15 @@ def _review(filing: Filing, *, actor, verb: str, reason: str) -> Filing:
 
 
 @transaction.atomic
-def filing_approve(*, filing: Filing, actor, note: str = "") -> Filing:
+def filing_approve(*, filing: Filing, actor, note: str = "", at: datetime | None = None) -> Filing:
     """The community party organisation agrees (DOMAIN 11.1, 11.2)."""
-    return _review(filing, actor=actor, verb="approve", reason=note)
+    return _review(filing, actor=actor, verb="approve", reason=note, at=at)
 
 
 @transaction.atomic
-def filing_return(*, filing: Filing, actor, reason: str) -> Filing:
+def filing_return(*, filing: Filing, actor, reason: str, at: datetime | None = None) -> Filing:
     """The community party organisation returns the filing with its reasons."""
-    return _review(filing, actor=actor, verb="return", reason=reason)
+    return _review(filing, actor=actor, verb="return", reason=reason, at=at)
 
 
 def receipt_number(street: Region, year: int, serial: int) -> str:
@@ -289,7 +290,11 @@ def _schedule_start(formed_on: date, interval: int) -> date:
 
 @transaction.atomic
 def report_schedule_ensure(
-    *, committee, until: date | None = None, rules: Rules | None = None
+    *,
+    committee,
+    until: date | None = None,
+    rules: Rules | None = None,
+    since: date | None = None,
 ) -> int:
     """Create the pending report of every period of the committee's schedule that has
     ended by ``until`` (DOMAIN 11.3); periods already present are left alone. Returns
@@ -298,7 +303,10 @@ def report_schedule_ensure(
     if not committee.is_active:
         until = min(until, committee.dissolved_on or until)
     rules = rules or filing_rules_for(committee.compound)
-    start = _schedule_start(committee.formed_on, rules.report_interval_months)
+    # ``since``: the duty starts when reporting was introduced, not before the committee.
+    start = _schedule_start(
+        max(committee.formed_on, since or committee.formed_on), rules.report_interval_months
+    )
     existing = set(committee.regular_reports.values_list("period_start", flat=True))
     new = [
         RegularReport(
