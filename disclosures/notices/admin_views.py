@@ -4,19 +4,25 @@ and the street (issue 10 §1)."""
 
 from __future__ import annotations
 
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from common.access import fetch, require_role, scoped
+from common.access import authorise, can, fetch, require_role, scoped
+from common.jurisdiction import VIEW
 from estates.models import Compound
 
 from .choices import Compliance
+from .models import NoticePage
+from .permissions import DRAFT_PERM
 from .selectors.schedule import compound_schedule, region_compliance
+from .services.notices import compound_board_ensure
 
 VIEW_PERM = "notices.view_disclosureitem"
 ORDER = {Compliance.OVERDUE: 0, Compliance.DUE: 1, Compliance.DONE: 2}
@@ -47,6 +53,11 @@ class ComplianceView(WagtailAdminTemplateMixin, TemplateView):
             )
             context["compound"] = compound
             context["schedule"] = compound_schedule(compound)
+            context["can_draft"] = can(self.request.user, DRAFT_PERM, compound, level=VIEW)
+            context["notices"] = scoped(
+                NoticePage.objects.filter(compound=compound).select_related("item"),
+                user=self.request.user,
+            ).order_by("-pk")[:50]
         else:
             totals, rows = _compliance_rows(self.request.user)
             context["totals"] = [(s, Compliance(s).label, totals[s]) for s in Compliance.values]
@@ -55,8 +66,21 @@ class ComplianceView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
+@require_POST
+def draft_start(request, compound_pk: int):
+    """Open Wagtail's editor for a new notice on the compound's board (created on first
+    use), for a user who may draft there."""
+    compound = fetch(Compound.objects.all(), user=request.user, pk=compound_pk)
+    authorise(request.user, DRAFT_PERM, compound, level=VIEW)
+    board = compound_board_ensure(compound=compound)
+    return redirect(reverse("wagtailadmin_pages:add", args=["notices", "noticepage", board.pk]))
+
+
 def register_admin_urls():
-    return [path("notices/compliance/", ComplianceView.as_view(), name="notices_compliance")]
+    return [
+        path("notices/compliance/", ComplianceView.as_view(), name="notices_compliance"),
+        path("notices/draft/<int:compound_pk>/", draft_start, name="notices_draft_start"),
+    ]
 
 
 class ComplianceMenuItem(MenuItem):

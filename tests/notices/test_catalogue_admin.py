@@ -62,3 +62,22 @@ def test_attachments_are_read_by_staff_of_the_compound_only(client, world):
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code in (302, 404)
+
+
+def test_drafter_starts_a_notice_from_the_compliance_screen(client, world):
+    from disclosures.notices.models import CompoundNoticesPage
+
+    client.force_login(world["drafter"])
+    compound = world["compound"]
+    page = client.get(reverse("notices_compliance"), {"compound": compound.pk})
+    assert "起草公示" in page.content.decode()
+    response = client.post(reverse("notices_draft_start", args=[compound.pk]))
+    board = CompoundNoticesPage.objects.get(compound=compound)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "wagtailadmin_pages:add", args=["notices", "noticepage", board.pk]
+    )
+    other = world["tree"].compounds[2]
+    response = client.post(reverse("notices_draft_start", args=[other.pk]))
+    assert response.status_code == 404
+    assert not CompoundNoticesPage.objects.filter(compound=other).exists()
