@@ -70,6 +70,25 @@ def refuse_deleting_published_notice(request, page):
     return None
 
 
+@hooks.register("before_copy_page")
+def refuse_copying_notice(request, page):
+    """A notice is not copied (a live copy would skip the review, a copy of a published
+    one would look like it): a correction links to what it corrects."""
+    if _notice(page) is not None:
+        messages.error(request, _("公示不能复制；如需更正已发布的公示，请发布更正公示。"))
+        return _back(page)
+    return None
+
+
+@hooks.register("before_move_page")
+def refuse_moving_notice(request, page, destination):
+    """A notice belongs to its compound's board and chain."""
+    if _notice(page) is not None:
+        messages.error(request, _("公示不能移动到其他小区的公示栏。"))
+        return _back(page)
+    return None
+
+
 @hooks.register("register_admin_viewset")
 def register_catalogue():
     return disclosure_item_viewset

@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from disclosures.notices.models import NoticePage
-from tests.factories import valid_id_number
+from tests.factories import make_user, valid_id_number
 
 from .conftest import draft, publish
 
@@ -104,3 +104,22 @@ def _form_data(form):
         "comments": EMPTY_FORMSET,
     }
     return nested_form_data(data)
+
+
+def test_notices_are_neither_copied_nor_moved_in_the_admin(client, world):
+    from disclosures.notices.services.notices import compound_board_ensure
+
+    notice = publish(world, draft(world))
+    other_board = compound_board_ensure(compound=world["tree"].compounds[1])
+    client.force_login(make_user("root", is_superuser=True))
+    response = client.post(
+        reverse("wagtailadmin_pages:copy", args=[notice.pk]),
+        {"new_title": "副本", "new_slug": "copy", "new_parent_page": notice.get_parent().pk},
+    )
+    assert response.status_code == 302
+    assert NoticePage.objects.count() == 1
+    response = client.post(
+        reverse("wagtailadmin_pages:move_confirm", args=[notice.pk, other_board.pk])
+    )
+    assert any("不能移动" in m for m in _messages(response))
+    assert NoticePage.objects.get(pk=notice.pk).get_parent().pk == notice.get_parent().pk
