@@ -41,7 +41,7 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._down_until = 0.0
         self._lock = threading.Lock()
-        # How many operations failed since the process started (ops.metrics reads it).
+        # How many operations failed since the process started (common.ops.metrics reads it).
         self.failures = 0
 
     @property

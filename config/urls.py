@@ -11,6 +11,7 @@ from common.files import document_serve
 from common.history import stock_report_overrides
 from common.images import account_overrides
 from config.api import api
+from disclosures.votes.public_views import ballot_check
 
 urlpatterns = [
     # Before the admin: Wagtail's unscoped site history report gives way to common.history's.
@@ -28,9 +29,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("bench/bare/", bench_bare, name="bench_bare"),
-    # Health, readiness and Prometheus metrics (ops.views).
-    path("", include("ops.urls")),
+    # Health, readiness and Prometheus metrics (common.ops.views).
+    path("", include("common.ops.urls")),
     path("lang/<str:code>/", language_switch, name="portal_language"),
+    path("votes/<int:vote_id>/check/", ballot_check, name="vote_ballot_check"),
 ]
 
 if settings.DEBUG:

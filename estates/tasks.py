@@ -3,7 +3,7 @@ it; with Django's default immediate backend it runs at once).
 
 A job always ends, done or failed with a message saying what happened: an unexpected
 error at any step fails it (nothing is written: the rows go in one transaction), and a
-job whose worker died is failed as soon as the worker's heartbeat is gone (ops.heartbeat)
+job whose worker died is failed as soon as the worker's heartbeat is gone (common.ops.heartbeat)
 or, whatever the backend, once it has shown no progress for
 ``REGISTRY_IMPORT_STALL_MINUTES``.
 
@@ -113,10 +113,10 @@ def import_job_task(job_id: int):
 
 def _workers_lost(jobs, now) -> list[int]:
     """Started jobs whose task is no longer running (its worker died and the task was
-    failed, ops.heartbeat) or whose worker's heartbeat is gone."""
+    failed, common.ops.heartbeat) or whose worker's heartbeat is gone."""
     if _task_results() is None:
         return []
-    from ops.heartbeat import live_worker_ids
+    from common.ops.heartbeat import live_worker_ids
 
     stale = timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS)
     alive = None

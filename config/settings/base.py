@@ -24,7 +24,7 @@ INSTALLED_APPS = [
     "disclosures.filings",
     "cms",
     # Before django_tasks_db: its db_worker command adds the worker heartbeat.
-    "ops",
+    "common.ops",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -55,10 +55,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Before the page cache: every response, a cached one too, carries its request id
-    # and is counted in the metrics (ops.middleware).
-    "ops.middleware.RequestIdMiddleware",
+    # and is counted in the metrics (common.ops.middleware).
+    "common.ops.middleware.RequestIdMiddleware",
     # /healthz, /readyz, /metrics: answered before anything that needs the database.
-    "ops.middleware.OpsEndpointsMiddleware",
+    "common.ops.middleware.OpsEndpointsMiddleware",
     # Anonymous public reads may go to the read replica (common.db_router).
     "common.db_router.ReplicaRoutingMiddleware",
     # A cached public page is replayed before any other work (cms.caching).
@@ -289,7 +289,12 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # "database" queues it in the database for `manage.py db_worker` (django-tasks-db).
 def tasks_setting(backend: str) -> dict | None:
     if backend == "database":
-        return {"default": {"BACKEND": "ops.tasks_backend.DatabaseBackend", "QUEUES": ["default"]}}
+        return {
+            "default": {
+                "BACKEND": "common.ops.tasks_backend.DatabaseBackend",
+                "QUEUES": ["default"],
+            }
+        }
     if backend == "immediate":
         return None  # unset: each framework's own immediate backend
     raise ValueError(f"TASKS_BACKEND must be 'immediate' or 'database', not {backend!r}")
@@ -315,9 +320,9 @@ OPS_LOCAL_ADDRESSES = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "common.ops.logs.RequestIdFilter"}},
     "formatters": {
-        "json": {"()": "ops.logs.JsonFormatter"},
+        "json": {"()": "common.ops.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {

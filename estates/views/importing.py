@@ -135,7 +135,7 @@ def _queue_state(job: ImportJob) -> dict | None:
         return None
     from django_tasks_db.models import DBTaskResult
 
-    from ops.health import workers_alive
+    from common.ops.health import workers_alive
 
     ahead = (
         DBTaskResult.objects.ready()

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError, connections
 
 from common import db_router
-from ops.heartbeat import heartbeat_write
+from common.ops.heartbeat import heartbeat_write
 
 REMOTE = "203.0.113.7"
 DATABASES = ["default", "replica"]
@@ -80,7 +80,7 @@ def test_readyz_database_down_is_a_503_naming_it_without_internals(client, monke
 
 @pytest.mark.django_db
 def test_readyz_names_the_worker_without_a_heartbeat(client, settings):
-    settings.TASKS = {"default": {"BACKEND": "ops.tasks_backend.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "common.ops.tasks_backend.DatabaseBackend"}}
     response = client.get("/readyz", REMOTE_ADDR=REMOTE)
     assert response.json() == {"status": "degraded", "failing": ["worker"]}
     from django.utils import timezone

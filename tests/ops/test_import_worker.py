@@ -19,14 +19,14 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
+from common.ops.models import WorkerHeartbeat
 from estates.models import Building, Compound, ImportJob, Owner, Ownership, Unit
-from ops.models import WorkerHeartbeat
 from tests.estates.import_helpers import csv_bytes
 from tests.estates.test_import_admin import officer
 from tests.factories import valid_id_number
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_TASKS = {"default": {"BACKEND": "ops.tasks_backend.DatabaseBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "common.ops.tasks_backend.DatabaseBackend"}}
 STALE_SECONDS = 2
 
 
@@ -170,7 +170,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_staff_run_it_again(queued
     # The killed run's task, left running, was failed by the next worker's heartbeat.
     killed, rerun = DBTaskResult.objects.order_by("enqueued_at")
     assert killed.status == "FAILED"
-    assert killed.exception_class_path == "ops.heartbeat.WorkerLost"
+    assert killed.exception_class_path == "common.ops.heartbeat.WorkerLost"
     assert rerun.status == "SUCCESSFUL"
     # The sheet is deleted once the job is done (retention 0), not kept for a retry.
     assert not job.file

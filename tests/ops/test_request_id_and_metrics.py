@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.urls import path
 
-from ops.logs import JsonFormatter, RequestIdFilter
+from common.ops.logs import JsonFormatter, RequestIdFilter
 
 REMOTE = "203.0.113.7"
 
@@ -98,7 +98,7 @@ def test_metrics_for_a_local_scraper_count_requests(client):
 
 @pytest.mark.django_db
 def test_metrics_for_a_superuser_from_anywhere(client, settings):
-    settings.TASKS = {"default": {"BACKEND": "ops.tasks_backend.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "common.ops.tasks_backend.DatabaseBackend"}}
     admin = get_user_model().objects.create_superuser("root", "root@example.com", "x")
     client.force_login(admin)
     response = client.get("/metrics", REMOTE_ADDR=REMOTE)

@@ -80,5 +80,5 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     return metrics.exposition()
 
 
-# Served by ops.middleware.OpsEndpointsMiddleware, ahead of the rest of the stack.
+# Served by common.ops.middleware.OpsEndpointsMiddleware, ahead of the rest of the stack.
 ENDPOINTS = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics_view}

@@ -1,4 +1,4 @@
-"""``manage.py db_worker``: django-tasks-db's worker, recording a heartbeat (ops.heartbeat)
+"""``manage.py db_worker``: django-tasks-db's worker, recording a heartbeat (common.ops.heartbeat)
 that /readyz reads and that lets tasks left running by a dead worker be failed and run
 again. Same options as django-tasks-db's command."""
 
@@ -9,7 +9,7 @@ import os
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from ops.heartbeat import Heartbeat
+from common.ops.heartbeat import Heartbeat
 
 
 class Command(db_worker.Command):

@@ -1,5 +1,5 @@
 """Structured logs: one JSON object a line, each carrying the id of the request it was
-written for (``X-Request-ID``, ops.middleware), so a line can be matched with nginx's
+written for (``X-Request-ID``, common.ops.middleware), so a line can be matched with nginx's
 access log and with the other lines of the same request."""
 
 from __future__ import annotations
