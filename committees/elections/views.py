@@ -473,6 +473,13 @@ def election_report_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class ElectionIndexView(ScopedIndexView):
+    """Each row leads to the election's own screen, where staff run it."""
+
+    def get_edit_url(self, instance):
+        if self.request.user.has_perm(VIEW_FINDINGS):
+            return reverse(MATRIX_URL, args=[instance.pk])
+        return super().get_edit_url(instance)
+
     def get_add_url(self):
         if self.request.user.has_perm(MANAGE_ELECTION):
             return reverse("committees_reviews:pick_compound")

@@ -330,6 +330,7 @@ def test_the_listings_add_buttons_lead_to_the_election_screens(client, v):
     assert response.status_code == 302 and response.url == url("elections")
     listing = text(client.get(reverse("committees_election:index")))
     assert url("pick_compound") in listing
+    assert url("matrix", v.election.pk) in listing  # each row leads to its screen
     assert reverse("committees_candidate:add") not in text(
         client.get(reverse("committees_candidate:index"))
     )
