@@ -235,3 +235,25 @@ def test_contacts_cost_no_query_of_their_own(client, tree, portal):
         region.office_phone = "0876-2130001"
         region.save()
     assert queries_for(client, url) == before <= QUERY_BUDGET
+
+
+@pytest.mark.django_db
+def test_administrator_sets_a_community_office_phone_in_the_admin(client, tree, portal):
+    from django.urls import reverse
+
+    admin = make_user("pingtai-phone")
+    services.role_assign(user=admin, role="platform_admin", target=tree.province)
+    client.force_login(admin)
+    community = tree.communities[0]
+    url = reverse("estates_region:edit", args=[community.pk])
+    form = {"name": community.name, "short_name": "", "office_phone": "不是电话"}
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "请输入有效的手机号码（11位，以1开头）或带区号的固定电话。" in response.text
+    response = client.post(url, {**form, "office_phone": "（0876）2130001"})
+    assert response.status_code == 302
+    community.refresh_from_db()
+    assert community.office_phone == "08762130001"
+    client.logout()
+    contacts = _contacts(client.get(f"/c/{tree.compounds[0].pk}/").content.decode())
+    assert 'href="tel:08762130001"' in contacts
