@@ -16,6 +16,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from committees.elections.selectors.elections import candidate_notice_for
 from committees.selectors.committees import committee_public_for
+from disclosures.votes.selectors import public_votes_for
 from estates import selectors
 from estates.choices import RegionLevel
 
@@ -54,6 +55,7 @@ def compound_page_data(pk: int) -> dict | None:
         ),
         "candidate_notice": notice,
         "candidates": notice.candidates if notice else [],
+        "public_votes": public_votes_for(compound),
     }
 
 

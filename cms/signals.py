@@ -42,6 +42,11 @@ def connect() -> None:
         fired_in_bulk.connect(
             registry_changed, sender=model, dispatch_uid=f"cms.portal.{model.__name__}.bulk"
         )
+    # Owners' votes: each publication stage appears on the compound page.
+    from disclosures.votes.models import Objection, Vote
+
+    for model in (Vote, Objection):
+        _watch(model, f"cms.portal.{model.__name__}")
     # Sent once a bulk write (import, seed) has committed.
     registry_bulk_changed.connect(registry_changed, dispatch_uid="cms.portal.bulk")
     m2m_changed.connect(

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.errors import HttpError
@@ -31,10 +32,10 @@ from estates.api import MAX_PAGE_SIZE, PAGE_SIZE, BoundedPagination
 from estates.importing import RegistryFileError, read_upload
 from estates.models import Building, Unit
 
-from . import services
+from . import pdf, publication, services
 from .choices import BallotChoice, VoteStatus
 from .importing import BallotImportError, ballots_import
-from .models import Ballot, BallotBatch, Vote
+from .models import Ballot, BallotBatch, Objection, Vote
 from .selectors import vote_result, vote_tally, votes_visible_to
 from .workflows import ENTER_BALLOT, MANAGE_VOTE
 
@@ -45,6 +46,7 @@ MSG_UNKNOWN_STATUS = _("未知的状态。")
 MSG_UNKNOWN_BUILDING = _("楼栋不存在或不属于该小区。")
 MSG_UNKNOWN_UNIT = _("房屋不存在或不属于该小区。")
 MSG_NOT_OPENED = _("该表决尚未开启，没有表决业主名册。")
+MSG_SHEETS_PENDING = _("表决票正在后台生成，请稍后再试。")
 
 # The largest id a database row can have (a bigger one would overflow the query).
 MAX_ID = 2**63 - 1
@@ -72,6 +74,12 @@ class VoteOut(Schema):
     electorate_area: Decimal | None
     opened_at: datetime | None
     counted_at: datetime | None
+    publication: str
+    publication_label: str = Field(..., alias="get_publication_display")
+    notice_published_at: datetime | None
+    preliminary_published_at: datetime | None
+    objections_until: date | None
+    final_published_at: datetime | None
 
 
 class VoteIn(Schema):
@@ -343,3 +351,179 @@ def batch_scan(request: HttpRequest, vote_id: int, batch_id: int, payload: ScanI
         raise Http404(MSG_NOT_FOUND)
     services.batch_attach_scan(batch=batch, actor=request.user, document=document)
     return _batch(request.user, vote_id, batch_id)
+
+
+# ------------------------------------------------------------------ publication
+
+
+class ObjectionOut(Schema):
+    id: int
+    unit: str | None
+    lodged_by_name: str
+    content: str
+    lodged_on: date
+    status: str
+    status_label: str = Field(..., alias="get_status_display")
+    answer: str
+    answered_at: datetime | None
+
+    @staticmethod
+    def resolve_unit(obj):
+        return str(obj.entry) if obj.entry_id else None
+
+
+class ObjectionIn(Schema):
+    lodged_by_name: str
+    content: str
+    entry_id: int | None = Field(None, ge=1, le=MAX_ID)
+    lodged_on: date | None = None
+
+
+class AnswerIn(Schema):
+    answer: str = ""
+
+
+class CheckIn(Schema):
+    building: str = Field(..., max_length=50)
+    entrance: str = Field("", max_length=20)
+    room: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=20)
+
+
+class CheckOut(Schema):
+    found: bool
+    message: str
+    unit: str
+    choice: str
+
+
+@router.post("/{int:vote_id}/publish/notice", response=VoteOut, summary="发布表决公告")
+def publish_notice(request: HttpRequest, vote_id: int):
+    return _verb(request, vote_id, publication.publish_notice)
+
+
+@router.post("/{int:vote_id}/publish/preliminary", response=VoteOut, summary="公布初步结果")
+def publish_preliminary(request: HttpRequest, vote_id: int):
+    """Opens the objection window (the region's number of days, default 7)."""
+    return _verb(request, vote_id, publication.publish_preliminary)
+
+
+@router.post("/{int:vote_id}/publish/final", response=VoteOut, summary="公布最终结果")
+def publish_final(request: HttpRequest, vote_id: int):
+    return _verb(request, vote_id, publication.publish_final)
+
+
+@router.get("/{int:vote_id}/objections/", response=list[ObjectionOut], summary="表决结果异议")
+def objection_list(request: HttpRequest, vote_id: int):
+    require_role(request.user, VIEW_VOTE)
+    vote = _vote(request.user, vote_id)
+    return list(
+        scoped(Objection, user=request.user)
+        .filter(vote=vote)
+        .select_related("entry")
+        .order_by("lodged_on", "pk")
+    )
+
+
+@router.post("/{int:vote_id}/objections/", response={201: ObjectionOut}, summary="登记异议")
+def objection_lodge(request: HttpRequest, vote_id: int, payload: ObjectionIn):
+    require_role(request.user, MANAGE_VOTE)
+    vote = _vote(request.user, vote_id)
+    entry = None
+    if payload.entry_id is not None:
+        entry = publication.electorate_entry(vote, payload.entry_id)
+        if entry is None:
+            raise HttpError(400, str(publication.MSG_FOREIGN_ENTRY))
+    objection = publication.objection_lodge(
+        vote=vote,
+        actor=request.user,
+        lodged_by_name=payload.lodged_by_name,
+        content=payload.content,
+        entry=entry,
+        lodged_on=payload.lodged_on,
+    )
+    return Status(201, objection)
+
+
+@router.post(
+    "/{int:vote_id}/objections/{int:objection_id}/answer",
+    response=ObjectionOut,
+    summary="答复异议",
+)
+def objection_answer(request: HttpRequest, vote_id: int, objection_id: int, payload: AnswerIn):
+    require_role(request.user, MANAGE_VOTE)
+    vote = _vote(request.user, vote_id)
+    objection = fetch(
+        Objection.objects.filter(vote=vote).select_related("entry"),
+        user=request.user,
+        pk=objection_id,
+    )
+    publication.objection_answer(objection=objection, actor=request.user, answer=payload.answer)
+    objection.refresh_from_db()
+    return objection
+
+
+@router.post(
+    "/{int:vote_id}/check", response=CheckOut, auth=None, summary="业主核对本户表决票（异议期内）"
+)
+def ballot_check(request: HttpRequest, vote_id: int, payload: CheckIn):
+    """Public: with the code printed on the unit's ballot sheet, the unit's recorded
+    choice and nothing else; a wrong code answers like an unknown unit."""
+    vote = publication.vote_in_objection_stage(vote_id)
+    if vote is None:
+        raise Http404(MSG_NOT_FOUND)
+    answer = publication.ballot_check(
+        vote=vote,
+        building=payload.building,
+        entrance=payload.entrance,
+        room=payload.room,
+        code=payload.code,
+        client=request.META.get("REMOTE_ADDR", ""),
+    )
+    return answer.__dict__
+
+
+# ------------------------------------------------------------------ PDFs
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@router.get("/{int:vote_id}/result.pdf", summary="表决结果公告（PDF）")
+def vote_result_pdf(request: HttpRequest, vote_id: int):
+    require_role(request.user, VIEW_VOTE)
+    vote = _vote(request.user, vote_id)
+    return _pdf(pdf.vote_result_pdf(vote=vote, user=request.user), f"vote-{vote.pk}-result.pdf")
+
+
+@router.get("/{int:vote_id}/ballot-sheets.pdf", summary="全部表决票（PDF，后台生成）")
+def ballot_sheets_pdf(request: HttpRequest, vote_id: int):
+    """The file once generated; 202 while the background task is still at it."""
+    require_role(request.user, MANAGE_VOTE)
+    vote = _vote(request.user, vote_id)
+    name = pdf.ballot_sheets_file(vote=vote, user=request.user)
+    if name is None:
+        return Status(202, {"detail": str(MSG_SHEETS_PENDING)})
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        content_type="application/pdf",
+        filename=f"vote-{vote.pk}-ballots.pdf",
+    )
+
+
+@router.get(
+    "/{int:vote_id}/electorate/{int:entry_id}/ballot-sheet.pdf", summary="单户表决票（PDF）"
+)
+def ballot_sheet_pdf(request: HttpRequest, vote_id: int, entry_id: int):
+    require_role(request.user, MANAGE_VOTE)
+    vote = _vote(request.user, vote_id)
+    entry = publication.electorate_entry(vote, entry_id)
+    if entry is None:
+        raise Http404(MSG_NOT_FOUND)
+    return _pdf(
+        pdf.ballot_sheet_pdf(vote=vote, entry=entry, user=request.user),
+        f"vote-{vote.pk}-ballot-{entry.pk}.pdf",
+    )

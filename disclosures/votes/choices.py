@@ -27,3 +27,17 @@ class Outcome(models.TextChoices):
     PASSED = "passed", _("通过")
     REJECTED = "rejected", _("未通过")
     NO_QUORUM = "no_quorum", _("参与表决未达法定比例，未通过")
+
+
+class PublicationStage(models.TextChoices):
+    """What of the vote has been made public on the compound's page (issue item 6)."""
+
+    NONE = "none", _("未公布")
+    NOTICE = "notice", _("已公告表决")
+    PRELIMINARY = "preliminary", _("已公布初步结果")
+    FINAL = "final", _("已公布最终结果")
+
+
+class ObjectionStatus(models.TextChoices):
+    LODGED = "lodged", _("已登记")
+    ANSWERED = "answered", _("已答复")

@@ -10,6 +10,8 @@ frozen at opening: registry changes afterwards do not move it. Ballots are never
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,7 @@ from disclosures.filings.choices import MatterType, ScopeKind
 from estates.choices import AreaSource
 from estates.models import Building, Compound, Region, RegionPathMixin, Unit
 
-from .choices import BallotChoice, BallotSource, VoteStatus
+from .choices import BallotChoice, BallotSource, ObjectionStatus, PublicationStage, VoteStatus
 
 
 class VoteRules(RegionPathMixin, models.Model):
@@ -35,6 +37,11 @@ class VoteRules(RegionPathMixin, models.Model):
         _("未参与表决的业主计入多数意见"),
         default=False,
         help_text=_("仅在管理规约或议事规则明确规定时开启。"),
+    )
+    objection_days = models.PositiveSmallIntegerField(
+        _("异议期（天）"),
+        default=7,
+        help_text=_("初步结果公布后业主可提出异议的天数，自公布次日起算。"),
     )
 
     jurisdiction_fields = ("region_path", None)
@@ -93,6 +100,24 @@ class Vote(TimeStampedModel):
     opened_at = models.DateTimeField(_("开启时间"), null=True, blank=True, editable=False)
     counted_at = models.DateTimeField(_("计票时间"), null=True, blank=True, editable=False)
     result = models.JSONField(_("表决结果"), default=dict, blank=True, editable=False)
+    # Publication stages (issue item 6), assigned only by PUBLICATION_WORKFLOW.
+    publication = models.CharField(
+        _("公布阶段"),
+        max_length=12,
+        choices=PublicationStage.choices,
+        default=PublicationStage.NONE,
+        editable=False,
+    )
+    notice_published_at = models.DateTimeField(
+        _("表决公告时间"), null=True, blank=True, editable=False
+    )
+    preliminary_published_at = models.DateTimeField(
+        _("初步结果公布时间"), null=True, blank=True, editable=False
+    )
+    objections_until = models.DateField(_("异议期截止日期"), null=True, blank=True, editable=False)
+    final_published_at = models.DateTimeField(
+        _("最终结果公布时间"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -120,10 +145,22 @@ class Vote(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="vote_period_order"
             ),
+            models.CheckConstraint(
+                condition=models.Q(publication__in=PublicationStage.values),
+                name="vote_publication_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+CHECK_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+
+
+def new_check_code() -> str:
+    """Ten characters from 32 (50 bits): guessing is out of reach under the rate limit."""
+    return "".join(secrets.choice(CHECK_CODE_ALPHABET) for _ in range(10))
 
 
 class ElectorateEntry(models.Model):
@@ -148,6 +185,13 @@ class ElectorateEntry(models.Model):
     area = models.DecimalField(_("专有部分面积（m²）"), max_digits=10, decimal_places=2)
     area_source = models.CharField(_("面积来源"), max_length=10, choices=AreaSource.choices)
     owner_keys = models.JSONField(_("业主"), default=list)
+    # SPC 9 worked out when the vote opens: entries with the same number are one person,
+    # so the tally can count persons in SQL (DOMAIN 1.6).
+    person = models.PositiveIntegerField(_("业主序号"), null=True, editable=False)
+    # Printed on the unit's ballot sheet: lets the owner check how the ballot was recorded.
+    check_code = models.CharField(
+        _("核对码"), max_length=12, default=new_check_code, editable=False
+    )
 
     jurisdiction_fields = ("vote__compound__region_path", "vote__compound_id")
 
@@ -301,3 +345,53 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} {self.get_choice_display()}"
+
+
+class Objection(models.Model):
+    """An owner's objection to a preliminary result, recorded during the objection window
+    and answered by the committee (issue item 6; DOMAIN 1.9). Only
+    :data:`disclosures.votes.workflows.OBJECTION_WORKFLOW` assigns the status."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("表决"), on_delete=models.PROTECT, related_name="objections"
+    )
+    entry = models.ForeignKey(
+        ElectorateEntry,
+        verbose_name=_("房屋"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    lodged_by_name = models.CharField(_("异议人"), max_length=100)
+    content = models.TextField(_("异议内容"))
+    lodged_on = models.DateField(_("提出日期"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.LODGED
+    )
+    answer = models.TextField(_("答复"), blank=True, editable=False)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    jurisdiction_fields = ("vote__compound__region_path", "vote__compound_id")
+
+    class Meta:
+        verbose_name = _("表决结果异议")
+        verbose_name_plural = pgettext_lazy("复数", "表决结果异议")
+        ordering = ["vote_id", "lodged_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ObjectionStatus.values),
+                name="objection_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lodged_by_name} {self.lodged_on:%Y-%m-%d}"

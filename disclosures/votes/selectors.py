@@ -7,15 +7,17 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from common.access import scoped
 
 from . import tally
-from .choices import BallotChoice, Outcome
+from .choices import BallotChoice, ObjectionStatus, Outcome, PublicationStage, VoteStatus
 from .models import ElectorateEntry, Vote
+
+PUBLIC_VOTES = 5
 
 CHECK_LABELS = {
     "quorum_heads": _("参与表决人数"),
@@ -181,3 +183,21 @@ def vote_result_text(data: dict[str, Any]) -> str:
         lines.append(_g("另有 %(unconfirmed_ballots)s 张表决票待复核，未计入") % data)
     lines.append(_g("表决结果：%(decision)s") % data)
     return "\n".join(lines)
+
+
+def public_votes_for(compound) -> list[Vote]:
+    """The compound page's votes (issue item 6): those with a published stage, newest
+    first, with their objection counts; one query. Figures come from the vote itself (the
+    frozen totals, the stored result), never from owners' data."""
+    return list(
+        Vote.objects.filter(compound_id=compound.pk)
+        .exclude(publication=PublicationStage.NONE)
+        .exclude(status=VoteStatus.CANCELLED)
+        .annotate(
+            objections_total=Count("objections"),
+            objections_answered=Count(
+                "objections", filter=Q(objections__status=ObjectionStatus.ANSWERED)
+            ),
+        )
+        .order_by("-starts_on", "-pk")[:PUBLIC_VOTES]
+    )

@@ -201,6 +201,14 @@ def _freeze_electorate(vote: Vote) -> list[ElectorateEntry]:
         )
         for unit in units
     ]
+    # SPC 9 once, at opening: entries of one person share a number (DOMAIN 1.6).
+    roots = tally.persons(
+        tally.Entry(unit=i, area=e.area, owner_keys=frozenset(e.owner_keys))
+        for i, e in enumerate(entries)
+    )
+    numbers: dict[int, int] = {}
+    for i, entry in enumerate(entries):
+        entry.person = numbers.setdefault(roots[i], len(numbers) + 1)
     return ElectorateEntry.objects.bulk_create(entries, batch_size=1000)
 
 

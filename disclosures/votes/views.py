@@ -26,10 +26,10 @@ from disclosures.filings.choices import FilingStatus, ScopeKind
 from disclosures.filings.models import Filing
 from estates.models import Unit
 
-from . import services
+from . import publication, services
 from .models import BallotBatch
 from .selectors import votes_visible_to
-from .workflows import ENTER_BALLOT, MANAGE_VOTE, VOTE_WORKFLOW
+from .workflows import ENTER_BALLOT, MANAGE_VOTE, PUBLICATION_WORKFLOW, VOTE_WORKFLOW
 
 INSPECT_URL = "votes_vote:inspect"
 VIEW_VOTE = "votes.view_vote"
@@ -53,7 +53,11 @@ def _error_text(error: ValidationError) -> str:
 
 def vote_actions(vote, user) -> list[tuple[str, str]]:
     """(verb, label) of the verbs the user may fire on the vote now."""
-    return [(t.name, str(t.label)) for t in VOTE_WORKFLOW.available(vote, user)]
+    return [
+        (t.name, str(t.label))
+        for workflow in (VOTE_WORKFLOW, PUBLICATION_WORKFLOW)
+        for t in workflow.available(vote, user)
+    ]
 
 
 class VoteForm(forms.Form):
@@ -85,7 +89,7 @@ class VoteForm(forms.Form):
             return data
         addresses = {
             (services.normalise(b), services.normalise(e), services.normalise(r)): pk
-            for pk, b, e, r in Unit.objects.filter(compound_id=filing.compound_id).values_list(
+            for pk, b, e, r in Unit.objects.filter(compound=filing.compound).values_list(
                 "pk", "building__name", "entrance", "room"
             )
         }
@@ -158,12 +162,17 @@ class VoteActionView(AdminPageMixin, FormView):
         "close": lambda v, u, r: services.vote_close(vote=v, actor=u),
         "count": lambda v, u, r: services.vote_count(vote=v, actor=u),
         "cancel": lambda v, u, r: services.vote_cancel(vote=v, actor=u, reason=r),
+        "publish_notice": lambda v, u, r: publication.publish_notice(vote=v, actor=u),
+        "publish_preliminary": lambda v, u, r: publication.publish_preliminary(vote=v, actor=u),
+        "publish_final": lambda v, u, r: publication.publish_final(vote=v, actor=u),
     }
 
     def dispatch(self, request, *args, **kwargs):
         require_role(request.user, VIEW_VOTE)
         self.vote = fetch(votes_visible_to(request.user), user=request.user, pk=kwargs["pk"])
-        self.transition = VOTE_WORKFLOW.by_name.get(kwargs["verb"])
+        self.transition = VOTE_WORKFLOW.by_name.get(
+            kwargs["verb"]
+        ) or PUBLICATION_WORKFLOW.by_name.get(kwargs["verb"])
         if self.transition is None:
             raise PermissionDenied
         require_role(request.user, self.transition.permission)

@@ -13,8 +13,9 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from common.admin_mixins import AppModelViewSet, ScopedIndexView, ScopedInspectView
 
-from . import views
+from . import objection_views, pdf_views, views
 from .models import Vote, VoteRules
+from .publication import in_objection_window
 from .selectors import vote_result, vote_tally
 from .workflows import ENTER_BALLOT, MANAGE_VOTE
 
@@ -61,6 +62,10 @@ class VoteInspectView(ScopedInspectView):
             can_enter=can_enter and vote.status == "open",
             can_check=can_enter and vote.status in ("open", "closed"),
             actions=views.vote_actions(vote, user),
+            objections=list(vote.objections.select_related("entry").order_by("lodged_on", "pk")),
+            can_object=user.has_perm(MANAGE_VOTE) and in_objection_window(vote),
+            can_answer=user.has_perm(MANAGE_VOTE),
+            can_print=user.has_perm(MANAGE_VOTE) and bool(vote.electorate_heads),
         )
         return context
 
@@ -84,6 +89,8 @@ class VoteViewSet(AppModelViewSet):
         "status",
         "electorate_heads",
         "electorate_area",
+        "publication",
+        "objections_until",
     ]
     form_fields = ["title"]  # writes go through the start, entry and action screens
     list_display = [
@@ -105,6 +112,19 @@ class VoteViewSet(AppModelViewSet):
             path("start/", views.VoteCreateView.as_view(), name="start"),
             path("<int:pk>/action/<str:verb>/", views.VoteActionView.as_view(), name="action"),
             path("<int:pk>/entry/", views.BallotEntryView.as_view(), name="entry"),
+            path("<int:pk>/result.pdf", pdf_views.result_pdf, name="result_pdf"),
+            path("<int:pk>/ballots.pdf", pdf_views.ballot_sheets, name="ballot_sheets"),
+            path("<int:pk>/ballot/<int:entry_pk>.pdf", pdf_views.ballot_sheet, name="ballot_sheet"),
+            path(
+                "<int:pk>/objection/",
+                objection_views.ObjectionLodgeView.as_view(),
+                name="objection_lodge",
+            ),
+            path(
+                "<int:pk>/objection/<int:objection_pk>/answer/",
+                objection_views.ObjectionAnswerView.as_view(),
+                name="objection_answer",
+            ),
             path(
                 "<int:pk>/batch/<int:batch_pk>/<str:verb>/",
                 views.BatchActionView.as_view(),
@@ -121,10 +141,11 @@ class VoteRulesViewSet(AppModelViewSet):
     icon = "cogs"
     menu_order = 900
     inspect_view_enabled = False
-    form_fields = ["region", "silent_with_majority"]
+    form_fields = ["region", "silent_with_majority", "objection_days"]
     list_display = [
         Column("region", label=_("适用区域"), sort_key="region_path"),
         "silent_with_majority",
+        "objection_days",
     ]
     list_select_related = ("region",)
     ordering = ["region_path"]

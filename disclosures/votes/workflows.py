@@ -1,6 +1,9 @@
 """The vote workflow on the shared mechanism (:mod:`common.transitions`):
 
 draft → open (the electorate is frozen) → closed → counted; cancel from draft or open.
+Publication (issue item 6) is a second workflow on the vote's ``publication`` field:
+none → notice → preliminary (the objection window opens) → final; objections have their
+own small workflow, lodged → answered.
 Committee members hold a view grant over their compound, so the verbs need the view
 level plus the role's permission.
 """
@@ -16,7 +19,7 @@ from common.transitions import Transition, Workflow
 from disclosures.filings.choices import FilingStatus
 from disclosures.filings.rules import filing_rules_for
 
-from .choices import VoteStatus
+from .choices import ObjectionStatus, PublicationStage, VoteStatus
 
 MANAGE_VOTE = "votes.manage_vote"
 ENTER_BALLOT = "votes.enter_ballot"
@@ -28,6 +31,11 @@ MSG_TOO_EARLY = _(
 )
 MSG_PERIOD_OVER = _("表决截止日期%(ends)s已过，不能开启表决。")
 MSG_UNCONFIRMED = _("还有%(count)d张表决票未经第二人复核，暂不能计票。")
+MSG_NOTICE_NOT_OPEN = _("表决尚未开启（表决业主名册未冻结），不能发布表决公告。")
+MSG_NOT_COUNTED = _("表决尚未计票，不能公布结果。")
+MSG_WINDOW_RUNNING = _("异议期至%(until)s截止，期满后才能公布最终结果。")
+MSG_OBJECTIONS_OPEN = _("还有%(count)d件异议未答复，答复后才能公布最终结果。")
+MSG_ANSWER_REQUIRED = _("答复异议须填写答复内容。")
 
 
 def _guard_open(vote, actor) -> None:
@@ -66,6 +74,42 @@ def _guard_count(vote, actor) -> None:
         raise ValidationError(MSG_UNCONFIRMED, code="unconfirmed", params={"count": pending})
 
 
+def _guard_notice(vote, actor) -> None:
+    """The notice states the frozen electorate's totals, so the vote must be open."""
+    if vote.status == VoteStatus.DRAFT or vote.electorate_heads is None:
+        raise ValidationError(MSG_NOTICE_NOT_OPEN, code="not_opened")
+    if vote.status == VoteStatus.CANCELLED:
+        raise ValidationError(MSG_NOTICE_NOT_OPEN, code="cancelled")
+
+
+def _guard_preliminary(vote, actor) -> None:
+    if vote.status != VoteStatus.COUNTED or not vote.result:
+        raise ValidationError(MSG_NOT_COUNTED, code="not_counted")
+
+
+def _guard_final(vote, actor) -> None:
+    """The final result follows the whole objection window (calendar days, the day of
+    publication excluded, moved off a rest day: DOMAIN 1.10) and an answer to every
+    objection."""
+    _guard_preliminary(vote, actor)
+    if vote.objections_until is None or timezone.localdate() <= vote.objections_until:
+        raise ValidationError(
+            MSG_WINDOW_RUNNING,
+            code="window_running",
+            params={"until": f"{vote.objections_until:%Y-%m-%d}" if vote.objections_until else ""},
+        )
+    pending = vote.objections.filter(status=ObjectionStatus.LODGED).count()
+    if pending:
+        raise ValidationError(
+            MSG_OBJECTIONS_OPEN, code="objections_open", params={"count": pending}
+        )
+
+
+def _guard_answer(objection, actor) -> None:
+    if not objection.answer.strip():
+        raise ValidationError(MSG_ANSWER_REQUIRED, code="answer_required")
+
+
 S = VoteStatus
 VOTE_WORKFLOW = Workflow(
     model="votes.Vote",
@@ -88,4 +132,57 @@ VOTE_WORKFLOW = Workflow(
         ),
     ],
 )
-WORKFLOWS = (VOTE_WORKFLOW,)
+P = PublicationStage
+PUBLICATION_WORKFLOW = Workflow(
+    model="votes.Vote",
+    states=PublicationStage,
+    initial=P.NONE,
+    status_field="publication",
+    transitions=[
+        Transition(
+            "publish_notice",
+            (P.NONE,),
+            P.NOTICE,
+            _("发布表决公告"),
+            MANAGE_VOTE,
+            VIEW,
+            guard=_guard_notice,
+        ),
+        Transition(
+            "publish_preliminary",
+            (P.NOTICE,),
+            P.PRELIMINARY,
+            _("公布初步结果"),
+            MANAGE_VOTE,
+            VIEW,
+            guard=_guard_preliminary,
+        ),
+        Transition(
+            "publish_final",
+            (P.PRELIMINARY,),
+            P.FINAL,
+            _("公布最终结果"),
+            MANAGE_VOTE,
+            VIEW,
+            guard=_guard_final,
+        ),
+    ],
+)
+OS = ObjectionStatus
+OBJECTION_WORKFLOW = Workflow(
+    model="votes.Objection",
+    states=ObjectionStatus,
+    initial=OS.LODGED,
+    transitions=[
+        Transition(
+            "answer",
+            (OS.LODGED,),
+            OS.ANSWERED,
+            _("答复异议"),
+            MANAGE_VOTE,
+            VIEW,
+            guard=_guard_answer,
+        ),
+    ],
+)
+WORKFLOWS = (VOTE_WORKFLOW, PUBLICATION_WORKFLOW, OBJECTION_WORKFLOW)
