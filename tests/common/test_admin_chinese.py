@@ -1,0 +1,228 @@
+"""Chinese throughout (issue "Chinese throughout"): every admin page each role reaches from
+its menu, in zh-hans, shows no English word of Wagtail's or Django's user interface, and no
+boolean, None or rule number.
+
+The walk follows the admin menu of each role (its links and submenus), each listing's first
+edit / inspect / history link, the account page, the search page, and the login page with
+and without its error. A page's visible text is its text nodes (scripts, styles and
+comments removed) plus placeholders and button values; the menu's own labels are checked
+too, since the sidebar renders them from JSON. English words are those of the English
+msgids the installed catalogues translate (Wagtail, Django's admin and auth, django-axes,
+django-guardian), less proper nouns and file formats.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import django
+import pytest
+import wagtail
+from django.test import Client, RequestFactory
+from wagtail.admin.menu import admin_menu
+
+from estates import services
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+ROLE_TARGET = {
+    "platform_admin": "province",
+    "street_staff": "street",
+    "community_staff": "community",
+    "department_reviewer": "street",
+    "committee_member": "compound",
+    "company_staff": "compound",
+}
+
+# Names and formats that stay as they are in Chinese text.
+PROPER = {
+    "wagtail", "django", "pdf", "csv", "xlsx", "xls", "excel", "url", "urls", "id", "ids",
+    "html", "json", "api", "http", "https", "www", "png", "jpg", "jpeg", "gif", "svg", "webp",
+    "avif", "utc", "icp", "ip", "sql", "rss", "docx", "zip", "mb", "kb", "gb", "px", "cms",
+    "email", "e-mail",
+}  # fmt: skip
+LEAKS = re.compile(r"\b(True|False|None|DOMAIN)\b")
+WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
+SITE = Path(wagtail.__file__).parent.parent
+
+
+def _msgids(po: Path) -> list[str]:
+    text = po.read_text(encoding="utf-8", errors="replace")
+    out: list[str] = []
+    for block in re.findall(r'^msgid(?:_plural)? ((?:".*"\n?)+)', text, flags=re.M):
+        out.append("".join(re.findall(r'"(.*)"', block)))
+    return out
+
+
+def english_words() -> set[str]:
+    """Words of the user-interface msgids of Wagtail, Django, axes and guardian."""
+    roots = [
+        Path(wagtail.__file__).parent,
+        Path(django.__file__).parent / "contrib" / "admin",
+        Path(django.__file__).parent / "contrib" / "auth",
+        Path(django.__file__).parent / "conf",
+        Path(django.__file__).parent / "forms",
+        SITE / "axes",
+        SITE / "guardian",
+    ]
+    words: set[str] = set()
+    for root in roots:
+        for locale in root.glob("**/locale"):
+            languages = [locale / lang for lang in ("zh_Hans", "en")]
+            languages += sorted(p for p in locale.iterdir() if p.is_dir())
+            language = next(p for p in languages if (p / "LC_MESSAGES" / "django.po").exists())
+            for msgid in _msgids(language / "LC_MESSAGES" / "django.po"):
+                text = re.sub(r"%\(\w+\)s|%\w|\{\w*\}|<[^>]+>|&\w+;", " ", msgid)
+                words.update(w.lower() for w in WORD.findall(text))
+    return {w for w in words if len(w) > 2} - PROPER
+
+
+class _Text(HTMLParser):
+    SKIP = {"script", "style", "template", "noscript", "svg"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hrefs: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skip += 1
+            return
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+        if attrs.get("placeholder"):
+            self.parts.append(attrs["placeholder"])
+        if tag == "input" and attrs.get("type") in {"submit", "button"} and attrs.get("value"):
+            self.parts.append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def parse(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+def offending(text: str, vocabulary: set[str], exempt: set[str]) -> list[str]:
+    text = re.sub(r"https?://\S+|\S+@\S+|/[\w/.-]+", " ", text)
+    found = {m.group(0) for m in LEAKS.finditer(text)}
+    for word in WORD.findall(text):
+        low = word.lower()
+        if low in vocabulary and low not in exempt:
+            found.add(word)
+    return sorted(found)
+
+
+def menu_entries(user) -> list[tuple[str, str]]:
+    """(label, url) of every item of the user's admin menu, submenus included."""
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    out: list[tuple[str, str]] = []
+
+    def walk(items):
+        for item in items:
+            submenu = getattr(item, "menu", None)
+            if submenu is not None:
+                out.append((str(item.label), ""))
+                walk(submenu.menu_items_for_request(request))
+            else:
+                out.append((str(item.label), str(item.url)))
+
+    walk(admin_menu.menu_items_for_request(request))
+    return out
+
+
+ROW_LINK = re.compile(r"/(edit|inspect|history)/[^/]+/$")
+
+
+def pages_for(client: Client, user) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The menu entries and {url: html} of every page walked for the user."""
+    entries = menu_entries(user)
+    seen: dict[str, str] = {}
+
+    def visit(url: str) -> str | None:
+        if url in seen:
+            return seen[url]
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            seen[url] = ""
+            return None
+        seen[url] = response.content.decode()
+        return seen[url]
+
+    starts = ["/admin/", "/admin/account/", "/admin/search/?q=%E9%98%B3%E5%85%89"]
+    starts += [url for _, url in entries if url.startswith("/admin/")]
+    for url in starts:
+        html = visit(url)
+        if not html or url in ("/admin/", "/admin/account/") or "?" in url:
+            continue
+        base = urlsplit(url).path
+        kinds: set[str] = set()
+        for href in parse(html).hrefs:
+            path = urlsplit(href).path
+            match = ROW_LINK.search(path)
+            if match and path.startswith(base.rstrip("/").rsplit("/", 1)[0]):
+                if match.group(1) not in kinds:
+                    kinds.add(match.group(1))
+                    visit(path)
+    return entries, {url: html for url, html in seen.items() if html}
+
+
+@pytest.fixture
+def staff(tree):
+    targets = {
+        "province": tree.province,
+        "street": tree.streets[0],
+        "community": tree.communities[0],
+        "compound": tree.compounds[0],
+    }
+    users = {"superuser": make_user("root_cn", is_superuser=True, is_staff=True)}
+    for role, level in ROLE_TARGET.items():
+        user = make_user(f"{role}_cn")
+        services.role_assign(user=user, role=role, target=targets[level])
+        users[role] = user
+    return users
+
+
+def test_every_admin_page_is_chinese_for_every_role(staff):
+    vocabulary = english_words()
+    failures: list[str] = []
+
+    anonymous = Client()
+    login = anonymous.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    error = anonymous.post(
+        "/admin/login/",
+        {"username": "nobody", "password": "wrong-password"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    for url, html in (("/admin/login/", login), ("/admin/login/ (error)", error)):
+        if words := offending(" ".join(parse(html).parts), vocabulary, set()):
+            failures.append(f"anonymous {url}: {', '.join(words)}")
+
+    for role, user in staff.items():
+        client = Client()
+        client.force_login(user)
+        exempt = {user.username.lower(), *user.username.lower().split("_")}
+        entries, pages = pages_for(client, user)
+        labels = " ".join(label for label, _ in entries)
+        if words := offending(labels, vocabulary, exempt):
+            failures.append(f"{role} menu: {', '.join(words)}")
+        for url, html in pages.items():
+            if words := offending(" ".join(parse(html).parts), vocabulary, exempt):
+                failures.append(f"{role} {url}: {', '.join(words)}")
+
+    assert not failures, "English in zh-hans:\n" + "\n".join(failures)
