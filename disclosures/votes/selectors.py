@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from common.access import scoped
 
 from . import tally
 from .choices import BallotChoice, ObjectionStatus, Outcome, PublicationStage, VoteStatus
-from .models import ElectorateEntry, Vote
+from .models import Ballot, ElectorateEntry, Vote
 
 PUBLIC_VOTES = 5
 
@@ -55,20 +55,85 @@ def electorate_persons(entries: Iterable[ElectorateEntry]) -> dict[int, Any]:
 
 
 def vote_tally(vote: Vote) -> tally.TallyResult:
-    """The exact tally of the vote's frozen electorate and its ballots (DOMAIN 1.3–1.8):
-    two queries, then the pure engine."""
+    """The exact tally of the vote's frozen electorate and its ballots (DOMAIN 1.3–1.8).
+
+    The persons (SPC 9) were numbered when the vote opened, so the database counts the
+    sides (units, distinct persons, summed two-decimal areas: exact) in two aggregate
+    queries and Python only compares fractions. Counting non-voters with the majority
+    (DOMAIN 1.8) and an electorate frozen before persons were numbered go through the
+    pure engine over every row."""
+    if not vote.silent_with_majority:
+        sides = _sql_sides(vote)
+        if sides is not None:
+            total, participating, by_choice = sides
+            return tally.tally_sides(
+                total=total,
+                participating=participating,
+                by_choice=by_choice,
+                matter_type=vote.matter_type,
+            )
+    return _engine_tally(vote)
+
+
+def counted_ballots(vote: Vote):
+    """Four eyes: only ballots of batches a second person confirmed count."""
+    return Ballot.objects.filter(vote_id=vote.pk, voided=False, batch__confirmed_at__isnull=False)
+
+
+def _fraction_area(value) -> Fraction:
+    return Fraction(value) if value is not None else Fraction(0)
+
+
+def _sql_sides(vote: Vote):
+    totals = vote.electorate.aggregate(
+        units=Count("pk"),
+        heads=Count("person", distinct=True),
+        area=Sum("area"),
+        unnumbered=Count("pk", filter=Q(person__isnull=True)),
+    )
+    if not totals["units"] or totals["unnumbered"]:
+        return None
+    aggregates = {
+        "heads": Count("entry__person", distinct=True),
+        "units": Count("pk"),
+        "area": Sum("entry__area"),
+    }
+    for choice in tally.CHOICES:
+        only = Q(choice=choice)
+        aggregates[f"{choice}_heads"] = Count("entry__person", distinct=True, filter=only)
+        aggregates[f"{choice}_units"] = Count("pk", filter=only)
+        aggregates[f"{choice}_area"] = Sum("entry__area", filter=only)
+    cast = counted_ballots(vote).aggregate(**aggregates)
+    by_choice = {
+        choice: tally.Side(
+            heads=cast[f"{choice}_heads"],
+            units=cast[f"{choice}_units"],
+            area=_fraction_area(cast[f"{choice}_area"]),
+        )
+        for choice in tally.CHOICES
+    }
+    # SPC 9: one person has one choice; a person counted under two choices is refused as
+    # the engine refuses it (ballot entry already prevents it).
+    if sum(side.heads for side in by_choice.values()) != cast["heads"]:
+        raise tally.TallyError("one person's units carry different choices")
+    total = tally.Side(
+        heads=totals["heads"], units=totals["units"], area=_fraction_area(totals["area"])
+    )
+    participating = tally.Side(
+        heads=cast["heads"], units=cast["units"], area=_fraction_area(cast["area"])
+    )
+    return total, participating, by_choice
+
+
+def _engine_tally(vote: Vote) -> tally.TallyResult:
+    """Every row read and counted by the pure engine (two queries)."""
     entries = [
         tally.Entry(unit=pk, area=area, owner_keys=frozenset(keys), area_source=source)
         for pk, area, keys, source in vote.electorate.values_list(
             "pk", "area", "owner_keys", "area_source"
         )
     ]
-    # Four eyes: only ballots of batches a second person confirmed count.
-    ballots = dict(
-        vote.ballots.filter(voided=False, batch__confirmed_at__isnull=False).values_list(
-            "entry_id", "choice"
-        )
-    )
+    ballots = dict(counted_ballots(vote).values_list("entry_id", "choice"))
     return tally.tally(
         entries,
         ballots,

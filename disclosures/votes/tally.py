@@ -282,7 +282,6 @@ def tally(
         choice = ballots.get(entry.unit)
         (groups[choice] if choice else silent).append(entry)
 
-    total = _side(entries, person_of, cents)
     by_choice = {choice: _side(units, person_of, cents) for choice, units in groups.items()}
     voters = [e for units in groups.values() for e in units]
 
@@ -303,7 +302,29 @@ def tally(
             groups[added_to] = groups[added_to] + silent
             by_choice[added_to] = _side(groups[added_to], person_of, cents)
             voters = voters + silent
-    participating = _side(voters, person_of, cents)
+    return tally_sides(
+        total=_side(entries, person_of, cents),
+        participating=_side(voters, person_of, cents),
+        by_choice=by_choice,
+        matter_type=matter_type,
+        silent_with_majority=silent_with_majority,
+        silent_added_to=added_to,
+    )
+
+
+def tally_sides(
+    *,
+    total: Side,
+    participating: Side,
+    by_choice: Mapping[str, Side],
+    matter_type: str,
+    silent_with_majority: bool = False,
+    silent_added_to: str | None = None,
+) -> TallyResult:
+    """The thresholds (DOMAIN 1.3–1.5) judged on counted sides: what :func:`tally` does
+    after counting, and what a database that counted the sides itself calls."""
+    if total.heads <= 0 or total.area <= 0:
+        raise TallyError("empty electorate")
     agree = by_choice[AGREE]
     rule = approval_rule(matter_type)
 
@@ -335,7 +356,7 @@ def tally(
         total=total,
         participating=participating,
         by_choice=by_choice,
-        silent_added_to=added_to,
+        silent_added_to=silent_added_to,
         checks=checks,
     )
 
