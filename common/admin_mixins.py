@@ -61,7 +61,8 @@ class ScopedIndexView(NeutralisedCsvExportMixin, generic.IndexView):
 
     def to_row_dict(self, item):
         row = OrderedDict()
-        show_identity = can_view_identity(self.request.user)
+        request = getattr(self, "request", None)
+        show_identity = can_view_identity(getattr(request, "user", None))
         for field in self.list_export:
             if field in self.export_values:
                 value = self.export_values[field](item)
