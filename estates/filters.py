@@ -22,6 +22,7 @@ from .models import (
     Region,
     Unit,
 )
+from .pinyin import pinyin_order
 
 
 class ScopedFilterSet(WagtailFilterSet):
@@ -39,7 +40,8 @@ class ScopedFilterSet(WagtailFilterSet):
 
 
 def _regions(level: RegionLevel) -> QuerySet:
-    return Region.objects.filter(level=level).only("id", "name", "path")
+    """Choices in pinyin order of their names (estates.pinyin)."""
+    return Region.objects.filter(level=level).only("id", "name", "path").order_by(pinyin_order())
 
 
 def _in_region(queryset: QuerySet, path_field: str, region: Region | None) -> QuerySet:
@@ -96,7 +98,7 @@ class UnitFilterSet(PlaceFilterMixin, ScopedFilterSet):
     scoped_filters = ("street", "community", "compound")
 
     compound = django_filters.ModelChoiceFilter(
-        label=_("小区"), queryset=Compound.objects.only("id", "name")
+        label=_("小区"), queryset=Compound.objects.only("id", "name").order_by(pinyin_order())
     )
     area_source = django_filters.ChoiceFilter(label=_("面积来源"), choices=AreaSource.choices)
 
@@ -120,7 +122,7 @@ class OwnerFilterSet(ScopedFilterSet):
 
     compound = django_filters.ModelChoiceFilter(
         label=_("小区"),
-        queryset=Compound.objects.only("id", "name"),
+        queryset=Compound.objects.only("id", "name").order_by(pinyin_order()),
         method="filter_compound",
     )
     room = django_filters.CharFilter(label=_("房号"), method="filter_room", max_length=40)
@@ -155,7 +157,7 @@ class OwnershipFilterSet(PlaceFilterMixin, ScopedFilterSet):
     scoped_filters = ("street", "community", "compound")
 
     compound = django_filters.ModelChoiceFilter(
-        label=_("小区"), queryset=Compound.objects.only("id", "name")
+        label=_("小区"), queryset=Compound.objects.only("id", "name").order_by(pinyin_order())
     )
     is_registered = django_filters.BooleanFilter(label=_("已办理产权登记"))
 
@@ -168,7 +170,7 @@ class BuildingFilterSet(ScopedFilterSet):
     scoped_filters = ("compound",)
 
     compound = django_filters.ModelChoiceFilter(
-        label=_("小区"), queryset=Compound.objects.only("id", "name")
+        label=_("小区"), queryset=Compound.objects.only("id", "name").order_by(pinyin_order())
     )
 
     class Meta:

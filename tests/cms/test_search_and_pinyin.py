@@ -248,3 +248,19 @@ def test_grid_staff_of_one_post_are_in_pinyin_order(client, tree, portal):
     section = html.split('id="grid-heading"')[1]
     positions = [section.index(name) for name in ("赵丽", "安娜", "白雪", "周敏")]
     assert positions == sorted(positions)  # the head first, then cleaners by pinyin
+
+
+def test_admin_filter_choices_are_in_pinyin_order(admin_client, tree, community):
+    services.region_create(
+        code="532601005002", name="安宁社区", level=RegionLevel.COMMUNITY, parent=community.parent
+    )
+    response = admin_client.get(reverse("estates_compound:index"))
+    choices = response.context["filters"].form.fields["community"].queryset
+    assert [c.name for c in choices] == [
+        "安宁社区",
+        "开化第1社区",
+        "开化第2社区",
+        "卧龙第1社区",
+        "卧龙第2社区",
+        "新社区",
+    ]
