@@ -79,7 +79,11 @@ def _live_election(
 def live_elections(committees: list[CommitteePlan], today: date, log: Log) -> None:
     """One election in vetting with the departments' reviews pending (the demo reviewer
     answers the police ones), one with the vetted list published."""
-    from ..elections.services.elections import candidate_conclude, election_publish_candidates
+    from ..elections.services.elections import (
+        CandidateNotice,
+        candidate_conclude,
+        election_publish_candidates,
+    )
     from ..elections.services.reviews import review_record
 
     users = {
@@ -126,7 +130,21 @@ def live_elections(committees: list[CommitteePlan], today: date, log: Log) -> No
         )
     for candidate in candidates:
         candidate_conclude(candidate=candidate, actor=street, on=today - timedelta(days=21))
-    election_publish_candidates(election=published, actor=street)
+    # The candidate notice: posted 5 days ago for 7 days, the election 20 days from today
+    # (DOMAIN 2.4: at least 15 days after the notice starts).
+    street_region = published.compound.region.parent
+    election_publish_candidates(
+        election=published,
+        actor=street,
+        notice=CandidateNotice(
+            notice_from=today - timedelta(days=5),
+            notice_until=today + timedelta(days=2),
+            planned_on=today + timedelta(days=20),
+            issued_by=f"{street_region.name}党工委",
+            objection_place=f"{published.compound.region.name}党群服务中心",
+            objection_until=today + timedelta(days=2),
+        ),
+    )
     vetting = _live_election(
         live[1],
         street=street,
