@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PYTEST := $(BIN)/pytest
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup test lint check test-sqlite test-postgres test-browser test-ops bench soak messages format seed
+.PHONY: run setup test lint check test-sqlite test-postgres test-browser test-ops bench soak messages wagtail-messages format seed
 
 setup: $(VENV)/.installed var/.system-deps node_modules/axe-core/axe.min.js
 
@@ -77,6 +77,11 @@ messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
 	scripts/source-catalog locale/zh_Hans/LC_MESSAGES/django.po
 	$(MANAGE) compilemessages --ignore=.venv
+	$(MAKE) wagtail-messages
+
+# Our Chinese for Wagtail's, Django's and django-axes' strings that ship untranslated.
+wagtail-messages:
+	msgfmt -c -o config/locale/zh_Hans/LC_MESSAGES/django.mo config/locale/zh_Hans/LC_MESSAGES/django.po
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
