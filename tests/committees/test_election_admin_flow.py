@@ -334,3 +334,16 @@ def test_the_listings_add_buttons_lead_to_the_election_screens(client, v):
     assert reverse("committees_candidate:add") not in text(
         client.get(reverse("committees_candidate:index"))
     )
+
+
+def test_the_generic_election_and_candidate_screens_open_without_error(client, v):
+    admin = make_user("admin_el2", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    for name, pk in (
+        ("committees_election", v.election.pk),
+        ("committees_candidate", v.candidates[0].pk),
+    ):
+        for view in ("edit", "inspect", "history"):
+            response = client.get(reverse(f"{name}:{view}", args=[pk]))
+            assert response.status_code == 200, (name, view)
+        assert client.get(reverse(f"{name}:index")).status_code == 200
