@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from common.access import authorise
 from common.jurisdiction import MANAGE, VIEW
@@ -35,13 +35,13 @@ MSG_UNKNOWN_FIELDS = _("不能修改这些字段：%(fields)s")
 @transaction.atomic
 def compound_board_ensure(*, compound: Compound) -> CompoundNoticesPage:
     """The compound's notice board page, created under the portal when missing."""
-    from cms.models import PortalHomePage
-
     board = CompoundNoticesPage.objects.filter(compound=compound).first()
     if board is None:
-        portal = PortalHomePage.objects.first()
-        if portal is None:
+        # The portal is the default site's root (cms, which this app does not import).
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is None:
             raise ValidationError(MSG_NO_PORTAL)
+        portal = site.root_page
         with translation.override("zh-hans"):
             title = str(_("%(name)s信息公示") % {"name": compound.name})
         board = portal.add_child(
