@@ -19,9 +19,10 @@ INSTALLED_APPS = [
     "estates",
     "committees",
     "disclosures",
-    "disclosures.notices",
-    "disclosures.votes",
+    # Filings before votes: a vote opens on an accepted filing (and the demo seeds them so).
     "disclosures.filings",
+    "disclosures.votes",
+    "disclosures.notices",
     "cms",
     # Before django_tasks_db: its db_worker command adds the worker heartbeat.
     "common.ops",
