@@ -17,6 +17,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
@@ -32,6 +33,22 @@ from .history import scope_log_entries
 from .jurisdiction import MANAGE, jurisdiction_of, jurisdiction_q
 
 CAN_MANAGE = "_can_manage"
+
+
+def plain_value(value):
+    """Booleans and empty values in words staff read (是/否, 无), never True/False/None."""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if value is None:
+        return _("无")
+    return value
+
+
+class PlainColumn(Column):
+    """A listing column showing booleans as 是/否 and an empty value as 无."""
+
+    def get_value(self, instance):
+        return plain_value(super().get_value(instance))
 
 
 class ScopedIndexView(NeutralisedCsvExportMixin, generic.IndexView):
@@ -80,7 +97,7 @@ class ScopedIndexView(NeutralisedCsvExportMixin, generic.IndexView):
     @cached_property
     def columns(self):
         columns = super().columns
-        if columns and type(columns[0]) is Column:
+        if columns and type(columns[0]) in (Column, PlainColumn):
             # A plain column first (e.g. the compound): it becomes the row's link too.
             first = columns[0]
             column_class = self._get_title_column_class(TitleColumn)
@@ -95,6 +112,11 @@ class ScopedIndexView(NeutralisedCsvExportMixin, generic.IndexView):
 
     def _row_url(self, instance):
         return self.get_inspect_url(instance) or self.get_edit_url(instance)
+
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        if column_class is Column:
+            column_class = PlainColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
 
     def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
         column = super()._get_title_column(field_name, column_class, **kwargs)
@@ -169,6 +191,11 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 class ScopedInspectView(generic.InspectView):
     def get_object(self, queryset=None):
         return fetch(self.model, user=self.request.user, pk=unquote(str(self.pk)))
+
+    def get_field_display_value(self, field_name, field):
+        if getattr(self.object, field_name, "") is None:
+            return plain_value(None)  # an empty image or relation, not "None"
+        return plain_value(super().get_field_display_value(field_name, field))
 
     def get_edit_url(self):
         if self.permission_policy.user_has_permission_for_instance(
