@@ -17,8 +17,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 GENESIS = "0" * 64
+LOG_FINGERPRINT = "notices.notice.fingerprint"
 
 
 def _file_sha256(document) -> str:
@@ -99,6 +101,11 @@ def fingerprint_record(*, notice):
             ),
         )
         row.save()
+        log(
+            instance=notice,
+            action=LOG_FINGERPRINT,
+            data={"sequence": sequence, "sha256": row.sha256, "previous": previous},
+        )
         return row
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from . import admin_views
+from .fingerprints import LOG_FINGERPRINT
 from .guard import findings_message, notice_personal_data
 from .models import MSG_FROZEN, MSG_UNREVIEWED, NoticePage, review_approved
 from .viewsets import disclosure_item_viewset
@@ -87,6 +88,12 @@ def refuse_moving_notice(request, page, destination):
         messages.error(request, _("公示不能移动到其他小区的公示栏。"))
         return _back(page)
     return None
+
+
+@hooks.register("register_log_actions")
+def register_notice_log_actions(actions):
+    label = _("记入公示指纹链")
+    actions.register_action(LOG_FINGERPRINT, label, label)
 
 
 @hooks.register("register_admin_viewset")

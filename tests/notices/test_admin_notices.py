@@ -123,3 +123,11 @@ def test_notices_are_neither_copied_nor_moved_in_the_admin(client, world):
     )
     assert any("不能移动" in m for m in _messages(response))
     assert NoticePage.objects.get(pk=notice.pk).get_parent().pk == notice.get_parent().pk
+
+
+def test_page_history_shows_the_fingerprint_entry(client, world):
+    notice = publish(world, draft(world))
+    client.force_login(make_user("auditor", is_superuser=True))
+    response = client.get(reverse("wagtailadmin_pages:history", args=[notice.pk]))
+    assert response.status_code == 200
+    assert "记入公示指纹链" in response.content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
-from wagtail.models import Revision, TaskState
+from wagtail.models import PageLogEntry, Revision, TaskState
 
 from disclosures.notices.models import NoticeFingerprint, NoticePage
 
@@ -25,7 +25,10 @@ def test_draft_is_not_live_and_has_a_revision(world):
 def test_community_officer_publishes_after_review(world):
     notice = publish(world, draft(world))
     assert notice.live is True
-    assert NoticeFingerprint.objects.filter(page=notice, sequence=1).exists()
+    row = NoticeFingerprint.objects.get(page=notice, sequence=1)
+    entry = PageLogEntry.objects.get(page=notice, action="notices.notice.fingerprint")
+    assert entry.data["sha256"] == row.sha256
+    assert PageLogEntry.objects.filter(page=notice, action="wagtail.publish").exists()
 
 
 def test_officer_of_another_community_is_not_a_reviewer(world):
