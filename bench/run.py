@@ -6,7 +6,9 @@ Prints, from one run, ratios that do not depend on the machine's speed:
   data cache off (every request reads the database);
 - SQL queries of the main public pages and admin listings at demo and province scale;
 - the scoped compound listing of a street officer against the same listing unscoped;
-- importing 100,000 units against a raw bulk insert of the same rows.
+- importing 100,000 units against a raw bulk insert of the same rows;
+- owners' votes (bench/votes.py): a 20,000-unit tally against raw SQL, importing 20,000
+  ballots, and the filing form PDF.
 Writes the figures to var/bench.json; docs/benchmarks.md records a run.
 """
 
@@ -295,6 +297,9 @@ def main() -> None:
     RESULTS["scoped_listing"] = scoped_listing()
     RESULTS["throughput"] = throughput(page_paths()["compound"])
     RESULTS["import"] = import_vs_raw()
+    from bench.votes import votes_bench
+
+    RESULTS["votes"] = votes_bench()
     report()
 
 
@@ -336,6 +341,9 @@ def report() -> None:
         f"(bulk_create) {i['raw_s']:.1f} s -> {i['ratio']:.2f}x; vs COPY with no "
         f"checks {i['copy_s']:.1f} s -> {i['copy_ratio']:.2f}x"
     )
+    from bench.votes import report as votes_report
+
+    votes_report(r["votes"])
     (ROOT / "var").mkdir(exist_ok=True)
     (ROOT / "var" / "bench.json").write_text(json.dumps(r, indent=2, ensure_ascii=False))
 
