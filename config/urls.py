@@ -33,6 +33,8 @@ urlpatterns = [
     path("", include("common.ops.urls")),
     path("lang/<str:code>/", language_switch, name="portal_language"),
     path("votes/<int:vote_id>/check/", ballot_check, name="vote_ballot_check"),
+    # Notices' feeds, PDFs and posters (their pages are Wagtail's, below).
+    path("notices/", include("disclosures.notices.urls")),
 ]
 
 if settings.DEBUG:
