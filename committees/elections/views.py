@@ -28,7 +28,7 @@ from estates.models import Compound
 from ..choices import CandidateStatus, CommitteeKind, ElectionStatus, FindingCategory, ReviewStatus
 from ..models import Candidate, CandidateReview
 from .forms import ElectionOpenForm, EmptyForm, NominationForm, NoticeForm, ReasonForm
-from .pdf import election_vetting_report_pdf
+from .pdf import content_disposition, election_vetting_report_pdf, report_filename
 from .selectors import elections as election_selectors
 from .selectors import reviews as review_selectors
 from .selectors.elections import OWNER_QUERY_MAX
@@ -463,7 +463,9 @@ def election_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     election = election_selectors.election_get(user=request.user, pk=pk)
     pdf = election_vetting_report_pdf(election=election, user=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="vetting-{election.pk}.pdf"'
+    response["Content-Disposition"] = content_disposition(
+        report_filename(election), fallback=f"vetting-{election.pk}.pdf"
+    )
     return response
 
 
