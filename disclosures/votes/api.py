@@ -27,6 +27,7 @@ from common.access import MSG_NOT_FOUND, fetch, require_role, scoped
 from common.api_auth import REGISTRY_AUTH
 from common.files import documents_visible_to
 from common.jurisdiction import VIEW
+from common.security import client_ip
 from disclosures.filings.models import Filing
 from estates.api import MAX_PAGE_SIZE, PAGE_SIZE, BoundedPagination
 from estates.importing import RegistryFileError, read_upload
@@ -478,7 +479,7 @@ def ballot_check(request: HttpRequest, vote_id: int, payload: CheckIn):
         entrance=payload.entrance,
         room=payload.room,
         code=payload.code,
-        client=request.META.get("REMOTE_ADDR", ""),
+        client=client_ip(request) or "",
     )
     return answer.__dict__
 

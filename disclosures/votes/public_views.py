@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from common.security import client_ip
+
 from . import publication
 
 
@@ -31,7 +33,7 @@ def ballot_check(request: HttpRequest, vote_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             answer = publication.ballot_check(
-                vote=vote, client=request.META.get("REMOTE_ADDR", ""), **form.cleaned_data
+                vote=vote, client=client_ip(request) or "", **form.cleaned_data
             )
         except ValidationError as refusal:
             error = refusal.messages[0]
