@@ -10,4 +10,5 @@ class FilingsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the filing figures in estates.stats.STATISTICS.
-        from . import stats  # noqa: F401
+        # And its duties on the admin home (common.dashboard).
+        from . import duties, stats  # noqa: F401
