@@ -500,7 +500,11 @@ def vote_result_pdf(request: HttpRequest, vote_id: int):
     return _pdf(pdf.vote_result_pdf(vote=vote, user=request.user), f"vote-{vote.pk}-result.pdf")
 
 
-@router.get("/{int:vote_id}/ballot-sheets.pdf", summary="全部表决票（PDF，后台生成）")
+@router.get(
+    "/{int:vote_id}/ballot-sheets.pdf",
+    response={202: dict},
+    summary="全部表决票（PDF，后台生成）",
+)
 def ballot_sheets_pdf(request: HttpRequest, vote_id: int):
     """The file once generated; 202 while the background task is still at it."""
     require_role(request.user, MANAGE_VOTE)

@@ -93,7 +93,7 @@ def world(tree):
         "committee_id": committee.pk,
         "review_id": CandidateReview.objects.order_by("pk").first().pk,
     }
-    known.update(fuzz_objects(tree, committee))  # vote_id, batch_id
+    known.update(fuzz_objects(tree, committee))  # vote, batch, unit, objection ids
     callers = {"anonymous": {}, "street officer": {"Authorization": f"Bearer {plaintext}"}}
     return known, callers
 

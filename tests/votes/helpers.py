@@ -98,8 +98,8 @@ __all__ = ["ScopeKind", "World", "accepted_filing", "add_units", "draft_vote", "
 
 
 def fuzz_objects(tree, committee) -> dict[str, int]:
-    """A counted-to-be vote with one ballot batch in ``committee``'s compound, for the API
-    fuzz run: the ids its vote and batch paths use."""
+    """A counted-to-be vote with one ballot batch and an objection in ``committee``'s
+    compound, for the API fuzz run: the ids its vote, batch, unit and objection paths use."""
     from tests.estates.admin_helpers import officer
 
     compound = committee.compound
@@ -134,4 +134,20 @@ def fuzz_objects(tree, committee) -> dict[str, int]:
         room=unit.room,
         choice="同意",
     )
-    return {"vote_id": vote.pk, "batch_id": ballot.batch_id}
+    from disclosures.votes.models import Objection
+
+    # Recorded straight away: the fuzz run needs an id, not a vote in its objection window.
+    objection = Objection.objects.create(
+        vote=vote,
+        entry=ballot.entry,
+        lodged_by_name="张三",
+        content="对表决结果有异议。",
+        lodged_on=today(),
+        recorded_by=member,
+    )
+    return {
+        "vote_id": vote.pk,
+        "batch_id": ballot.batch_id,
+        "entry_id": ballot.entry_id,
+        "objection_id": objection.pk,
+    }

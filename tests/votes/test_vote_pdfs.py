@@ -73,9 +73,7 @@ def test_one_units_ballot_sheet(world, tmp_path):
         pdf.ballot_sheet_pdf(vote=vote, entry=entry, user=world.other_member)
 
 
-def test_the_whole_votes_sheets_are_generated_once_and_kept_until_the_vote_changes(
-    world, tmp_path
-):
+def test_the_whole_votes_sheets_are_generated_once_and_kept_until_the_vote_changes(world, tmp_path):
     vote = open_vote(world)
     # The default (immediate) task backend runs the task as it is queued.
     name = pdf.ballot_sheets_file(vote=vote, user=world.member)
