@@ -116,12 +116,17 @@ DATABASES = {
 # DATABASE_REPLICA_URL: a streaming replica of the default database; anonymous public
 # reads go there, everything else to the primary (common.db_router).
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"],
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    DATABASES.update(
+        replica={
+            **dj_database_url.parse(
+                os.environ["DATABASE_REPLICA_URL"],
+                conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+                conn_health_checks=True,
+            ),
+            # Tests read the replica through the default test database.
+            "TEST": {"MIRROR": "default"},
+        }
     )
-    # Tests read the replica through the default test database.
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 READ_REPLICA = "replica" in DATABASES
 DATABASE_ROUTERS = ["common.db_router.ReplicaRouter"]
 # Seconds a replica found unreachable is left alone before it is tried again.

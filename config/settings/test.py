@@ -40,6 +40,8 @@ PORTAL_GENERATION_FILE = None
 # READ_REPLICA on (tests/ops): the router's decisions are tested on a real connection.
 # Other tests read the primary, even when DATABASE_REPLICA_URL is set (the production
 # stack's tests reach its replica through the app servers).
-if "replica" not in DATABASES:  # noqa: F405
-    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASES.setdefault(  # noqa: F405
+    "replica",
+    {**DATABASES["default"], "TEST": {"MIRROR": "default"}},  # noqa: F405
+)
 READ_REPLICA = False
