@@ -11,7 +11,7 @@ from .pdf import POSTER_SIZES, compound_poster_pdf, notice_pdf
 from .selectors.public import compound_for_public, notice_for_pdf
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -28,7 +28,7 @@ def notice_pdf_view(request, pk: int) -> HttpResponse:
     notice = notice_for_pdf(pk=pk)
     if notice is None:
         raise Http404
-    return _pdf_response(notice_pdf(notice=notice), f"notice-{notice.pk}.pdf")
+    return pdf_response(notice_pdf(notice=notice), f"notice-{notice.pk}.pdf")
 
 
 @require_GET
@@ -42,4 +42,4 @@ def poster_pdf_view(request, pk: int) -> HttpResponse:
     content = compound_poster_pdf(
         compound=compound, url=compound_page_url(request, compound.pk), size=size
     )
-    return _pdf_response(content, f"notice-board-{compound.pk}-{size}.pdf")
+    return pdf_response(content, f"notice-board-{compound.pk}-{size}.pdf")

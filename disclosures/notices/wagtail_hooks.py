@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from . import admin_views
+from . import admin_views, poster_admin
 from .fingerprints import LOG_FINGERPRINT
 from .guard import findings_message, notice_personal_data
 from .models import MSG_FROZEN, MSG_UNREVIEWED, NoticePage, review_approved
@@ -102,5 +102,6 @@ def register_catalogue():
 
 
 hooks.register("register_admin_urls", admin_views.register_admin_urls)
+hooks.register("register_admin_urls", poster_admin.register_admin_urls)
 hooks.register("register_admin_menu_item", admin_views.compliance_menu_item)
 hooks.register("construct_homepage_panels", admin_views.add_compliance_panel)
