@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from committees.choices import FindingCategory, ReviewStatus
-from committees.elections.selectors.elections import published_candidates_for
+from committees.elections.selectors.elections import candidate_notice_for
 from committees.elections.services import elections as svc
 from committees.elections.services.reviews import review_record
 from committees.models import CandidateReview
@@ -76,11 +76,12 @@ def test_report_refused_to_another_street(client, published):
 
 
 def test_public_partial_shows_only_passed_names_and_positions(published):
-    candidates = published_candidates_for(published.election.compound)
-    html = render_to_string("committees/public/candidate_list.html", {"candidates": candidates})
+    notice = candidate_notice_for(published.election.compound)
+    html = render_to_string("committees/public/candidate_list.html", {"candidate_notice": notice})
     assert "李建国" in html and "主任" in html
-    for secret in ("王秀英", "张卫东", "邪教", "不通过", "联审", "failed", "flagged"):
-        assert secret not in html.replace("候选人名单公示", "")
+    # The notice says the candidates passed the joint review; nothing of any finding.
+    for secret in ("王秀英", "张卫东", "邪教", "不通过", "提示关注", "failed", "flagged"):
+        assert secret not in html
     owner = published.candidates[0].owner
     assert owner.id_number not in html and owner.phone not in html
 
