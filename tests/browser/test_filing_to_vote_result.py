@@ -195,7 +195,7 @@ def test_a_filing_becomes_a_published_vote_result(setting, live_server, page, sh
     vote.refresh_from_db()
     assert vote.status == VoteStatus.COUNTED
     assert vote.publication == PublicationStage.PRELIMINARY
-    assert vote.result["decision"]
+    assert vote.result["decision"] == "通过"  # 6 of 7 agree on both measures (DOMAIN 1.4)
     shoot(f"{prefix}-06-preliminary")
 
     # 8. An owner objects in the window; the committee records and answers it.
