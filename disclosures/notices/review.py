@@ -30,6 +30,8 @@ class CommunityReviewTask(Task):
     def user_reviews(obj, user) -> bool:
         from common.access import can
 
+        # Wagtail's workflow-action view passes the base Page, not the NoticePage.
+        obj = getattr(obj, "specific", obj)
         compound = getattr(obj, "compound", None)
         return compound is not None and can(user, "notices.review_noticepage", compound)
 
@@ -48,6 +50,7 @@ class CommunityReviewTask(Task):
     def get_actions(self, obj, user):
         from .guard import notice_personal_data
 
+        obj = getattr(obj, "specific", obj)
         if not self.user_reviews(obj, user):
             return []
         actions = [("reject", _("退回修改"), True)]
