@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -251,7 +251,7 @@ def public_notice_list(
     region: str | None = None,
     q: str = "",
     item: str | None = None,
-    year: int | None = None,
+    year: int | None = Query(None, ge=1, le=9999),
 ):
     """Published notices, newest first; ``q`` searches Chinese words (corrected versions
     are left out of a search, not of a compound's list)."""
