@@ -81,7 +81,7 @@ messages: $(VENV)/.installed
 
 # Our Chinese for Wagtail's, Django's and django-axes' strings that ship untranslated.
 wagtail-messages:
-	msgfmt -c -o config/locale/zh_Hans/LC_MESSAGES/django.mo config/locale/zh_Hans/LC_MESSAGES/django.po
+	msgfmt -c -o locale/upstream/zh_Hans/LC_MESSAGES/django.mo locale/upstream/zh_Hans/LC_MESSAGES/django.po
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

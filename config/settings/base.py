@@ -170,8 +170,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 # The project's catalogues first (makemessages writes there); then our translations of
-# Wagtail's, Django's and django-axes' strings that ship without Chinese (config/locale).
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "config" / "locale"]
+# Our own catalogue first (makemessages writes there), then our Chinese for Wagtail's,
+# Django's and django-axes' strings that ship without it (locale/upstream: no source file
+# lives beside it, so makemessages never rewrites it).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "upstream"]
 # The login form's password field carries a Chinese label (Wagtail's has none).
 WAGTAILADMIN_USER_LOGIN_FORM = "common.login_form.LoginForm"
 TIME_ZONE = "Asia/Shanghai"
