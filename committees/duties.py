@@ -41,9 +41,7 @@ def pending_reviews(user, today: datetime.date) -> DutyCount:
 
 
 def late_department_answers(user, today: datetime.date) -> DutyCount:
-    counts = overdue_reviews(user=user, today=today).aggregate(
-        n=Count("pk"), due=Min("due_on")
-    )
+    counts = overdue_reviews(user=user, today=today).aggregate(n=Count("pk"), due=Min("due_on"))
     return DutyCount(counts["n"], counts["due"], counts["n"])
 
 

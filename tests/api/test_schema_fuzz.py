@@ -22,11 +22,13 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from wagtail.models import APIToken
+from wagtail.models import APIToken, Page
 
 from committees.elections.services.elections import election_start_vetting
 from committees.models import CandidateReview
 from config.wsgi import application
+from disclosures.filings.models import Filing, RegularReport
+from disclosures.filings.services import report_schedule_ensure
 from estates.models import Owner
 from tests.committees.committee_helpers import form_committee
 from tests.committees.review_setup import build_vetting
@@ -94,6 +96,14 @@ def world(tree):
         "review_id": CandidateReview.objects.order_by("pk").first().pk,
     }
     known.update(fuzz_objects(tree, committee))  # vote, batch, unit, objection ids
+    report_schedule_ensure(committee=committee, since=datetime.date(2025, 1, 1))
+    known.update(
+        candidate_id=v.candidates[0].pk,
+        filing_id=Filing.objects.order_by("pk").first().pk,
+        report_id=RegularReport.objects.order_by("pk").first().pk,
+        # A notice id: the home page's, which is no notice (the endpoints answer 404).
+        pk=Page.objects.order_by("-depth").first().pk,
+    )
     callers = {"anonymous": {}, "street officer": {"Authorization": f"Bearer {plaintext}"}}
     return known, callers
 

@@ -144,7 +144,13 @@ def test_street_officer_runs_an_election_to_the_public_notice(
     # An owner reads the notice on the compound page.
     page.goto(f"{live_server.url}/c/{compound.pk}/")
     notice = page.locator(".candidate-notice").inner_text()
-    for text in ("候选人名单公示", "应选人数", "开化街道党工委", "开化第1社区党群服务中心", *OWNERS):
+    for text in (
+        "候选人名单公示",
+        "应选人数",
+        "开化街道党工委",
+        "开化第1社区党群服务中心",
+        *OWNERS,
+    ):
         assert text in notice
     page.locator(".candidate-notice").scroll_into_view_if_needed()
     shoot(f"{prefix}-07-public-notice")
