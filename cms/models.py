@@ -55,7 +55,7 @@ def compound_page_data(pk: int) -> dict | None:
         ),
         "candidate_notice": notice,
         "candidates": notice.candidates if notice else [],
-        "public_votes": public_votes_for(compound),
+        "public_votes": public_votes_for(compound) if compound.has_public_vote else [],
     }
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -248,6 +248,18 @@ def vote_result_text(data: dict[str, Any]) -> str:
         lines.append(_g("另有 %(unconfirmed_ballots)s 张表决票待复核，未计入") % data)
     lines.append(_g("表决结果：%(decision)s") % data)
     return "\n".join(lines)
+
+
+def public_vote_flags() -> dict:
+    """Annotation for the public compound query (estates.selectors.public_compound_flags):
+    whether a vote has a published stage, so compounds without one cost no query."""
+    return {
+        "has_public_vote": Exists(
+            Vote.objects.filter(compound=OuterRef("pk"))
+            .exclude(publication=PublicationStage.NONE)
+            .exclude(status=VoteStatus.CANCELLED)
+        )
+    }
 
 
 def public_votes_for(compound) -> list[Vote]:
