@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from estates.models import Compound, Region
 
-from ..models import NoticePage
+from ..models import CompoundNoticesPage, NoticePage
 from .notices import notices_public
 
 FEED_SIZE = 50
@@ -66,3 +66,17 @@ def poster_notices(*, compound: Compound, today: datetime.date | None = None) ->
         .order_by("-issued_on", "-first_published_at")[:POSTER_SIZE]
     )
     return sorted(rows, key=lambda n: not n.in_notice_period(today))
+
+
+def notice_board_flags() -> dict:
+    """Annotation for the public compound query (estates.selectors.public_compound_flags):
+    whether the compound has a live notice board, so its page links there at no query."""
+    return {
+        "has_notice_board": Exists(
+            CompoundNoticesPage.objects.live().filter(compound=OuterRef("pk"))
+        )
+    }
+
+
+def notice_board_for(*, compound_pk: int) -> CompoundNoticesPage | None:
+    return CompoundNoticesPage.objects.live().filter(compound__pk=compound_pk).first()
