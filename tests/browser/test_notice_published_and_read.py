@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from cms.setup import ensure_portal
+from disclosures.notices.catalogue_defaults import DEFAULT_ITEMS
 from disclosures.notices.models import DisclosureItem, NoticeFingerprint, NoticePage
 from disclosures.notices.services.notices import notice_draft, notice_review
 from estates.services import role_assign
@@ -80,7 +81,7 @@ def draft_fund_use(compound, chair) -> NoticePage:
     return notice_draft(
         actor=chair,
         compound=compound,
-        item=DisclosureItem.objects.get(region=None, code="fund-use"),
+        item=fund_use_item(),
         title=TITLE,
         issuer=f"{compound.name}业主委员会",
         body=[("text", "<p>现将本年度专项维修资金使用情况公示如下。</p>"), ("accounts", accounts)],
@@ -89,6 +90,26 @@ def draft_fund_use(compound, chair) -> NoticePage:
         period_ends_on=datetime.date(2025, 12, 31),
         document_number="业委会〔2026〕3号",
     )
+
+
+def fund_use_item() -> DisclosureItem:
+    """The national default item. A browser test's database is flushed after each test,
+    data migrations included, so an earlier browser test may have removed it."""
+    code, name, frequency, publisher, grace, basis = next(
+        row for row in DEFAULT_ITEMS if row[0] == "fund-use"
+    )
+    item, _created = DisclosureItem.objects.get_or_create(
+        region=None,
+        code=code,
+        defaults={
+            "name": name,
+            "frequency": frequency,
+            "publisher": publisher,
+            "grace_days": grace,
+            "basis": basis,
+        },
+    )
+    return item
 
 
 def assert_no_axe_violations(axe_violations) -> None:
