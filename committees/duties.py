@@ -11,7 +11,7 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from common.dashboard import Duty, DutyCount, register_duty
+from common.dashboard import Duty, DutyCount, register_duties
 from common.jurisdiction import VIEW, scope_queryset
 
 from .choices import ElectionStatus, ReviewStatus
@@ -49,7 +49,7 @@ def committee_alarms(user, today: datetime.date) -> DutyCount:
     return DutyCount(len(alarms_for(user, today)))
 
 
-register_duty(
+register_duties(
     Duty(
         key="committees.reviews_pending",
         label=_("待审候选人"),
@@ -57,9 +57,7 @@ register_duty(
         count=pending_reviews,
         url=lambda: reverse("committees_reviews:dashboard"),
         order=10,
-    )
-)
-register_duty(
+    ),
     Duty(
         key="committees.elections_in_progress",
         label=_("进行中的选举"),
@@ -67,9 +65,7 @@ register_duty(
         count=elections_in_progress,
         url=lambda: reverse("committees_reviews:elections"),
         order=20,
-    )
-)
-register_duty(
+    ),
     Duty(
         key="committees.reviews_overdue",
         label=_("逾期未反馈的联审意见"),
@@ -77,9 +73,7 @@ register_duty(
         count=late_department_answers,
         url=lambda: reverse("committees_reviews:overdue"),
         order=30,
-    )
-)
-register_duty(
+    ),
     Duty(
         key="committees.alarms",
         label=_("业委会与物委会预警"),
@@ -87,5 +81,5 @@ register_duty(
         count=committee_alarms,
         url=lambda: reverse("committees_alarms:index"),
         order=40,
-    )
+    ),
 )
