@@ -11,7 +11,7 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from common.dashboard import Duty, DutyCount, register_duties
+from common.dashboard import Duty, DutyCount, register_duty
 from common.jurisdiction import VIEW, scope_queryset
 
 from .choices import ElectionStatus, ReviewStatus
@@ -49,7 +49,7 @@ def committee_alarms(user, today: datetime.date) -> DutyCount:
     return DutyCount(len(alarms_for(user, today)))
 
 
-register_duties(
+register_duty(
     Duty(
         key="committees.reviews_pending",
         label=_("待审候选人"),
@@ -57,7 +57,9 @@ register_duties(
         count=pending_reviews,
         url=lambda: reverse("committees_reviews:dashboard"),
         order=10,
-    ),
+    )
+)
+register_duty(
     Duty(
         key="committees.elections_in_progress",
         label=_("进行中的选举"),
@@ -65,7 +67,9 @@ register_duties(
         count=elections_in_progress,
         url=lambda: reverse("committees_reviews:elections"),
         order=20,
-    ),
+    )
+)
+register_duty(
     Duty(
         key="committees.reviews_overdue",
         label=_("逾期未反馈的联审意见"),
@@ -73,7 +77,9 @@ register_duties(
         count=late_department_answers,
         url=lambda: reverse("committees_reviews:overdue"),
         order=30,
-    ),
+    )
+)
+register_duty(
     Duty(
         key="committees.alarms",
         label=_("业委会与物委会预警"),
@@ -81,5 +87,5 @@ register_duties(
         count=committee_alarms,
         url=lambda: reverse("committees_alarms:index"),
         order=40,
-    ),
+    )
 )

@@ -1,7 +1,7 @@
 """The to-do dashboard on the admin home: each role sees the work waiting for it, not
 Wagtail's page, image and document counts.
 
-Apps declare their duties once (:func:`register_duties`): a label, the permission that
+Apps declare their duties once (:func:`register_duty`): a label, the permission that
 makes it the user's work, a counting function (one query, scoped to the user's
 jurisdiction) and the filtered list a click opens. :class:`DutyPanel` shows the duties
 the user holds the permission for, so the number of queries of the dashboard depends on
@@ -48,13 +48,12 @@ class Duty:
 _DUTIES: dict[str, Duty] = {}
 
 
-def register_duties(*duties: Duty) -> None:
-    """Declare an app's duties; a second declaration under one key is a programming
-    error."""
-    for duty in duties:
-        if duty.key in _DUTIES:
-            raise ValueError(f"duty {duty.key!r} is declared twice")
-        _DUTIES[duty.key] = duty
+def register_duty(duty: Duty) -> Duty:
+    """Declare a duty; a second declaration under one key is a programming error."""
+    if duty.key in _DUTIES:
+        raise ValueError(f"duty {duty.key!r} is declared twice")
+    _DUTIES[duty.key] = duty
+    return duty
 
 
 def duties_for(user) -> list[Duty]:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.access import scoped
-from common.dashboard import Duty, DutyCount, register_duties
+from common.dashboard import Duty, DutyCount, register_duty
 from common.jurisdiction import VIEW
 
 from . import selectors
@@ -56,7 +56,7 @@ def _filings(status: str) -> str:
     return f"{reverse('filings_filing:index')}?status={status}"
 
 
-register_duties(
+for duty in (
     Duty(
         key="filings.to_review",
         label=_("待审核的重大事项报备"),
@@ -97,4 +97,5 @@ register_duties(
         url=lambda: reverse("filings_regularreport:index"),
         order=19,
     ),
-)
+):
+    register_duty(duty)
