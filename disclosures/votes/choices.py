@@ -41,3 +41,20 @@ class PublicationStage(models.TextChoices):
 class ObjectionStatus(models.TextChoices):
     LODGED = "lodged", _("已登记")
     ANSWERED = "answered", _("已答复")
+
+
+class ElectionTieRule(models.TextChoices):
+    """How an election of committee members ranks candidates who met the thresholds
+    (DOMAIN 1.3–1.4) when there are more of them than seats; a local rule (L), set per
+    region. Candidates still level on both measures at the last seat are not elected:
+    that seat is filled by another round (另行选举), never by lot."""
+
+    AREA_FIRST = "area_first", _("按同意的专有部分面积排序，面积相同按同意人数")
+    HEADS_FIRST = "heads_first", _("按同意人数排序，人数相同按同意的专有部分面积")
+
+
+class CandidateOutcome(models.TextChoices):
+    ELECTED = "elected", _("当选")
+    TIED = "tied", _("得票相同，须另行选举")
+    NOT_ELECTED = "not_elected", _("达到当选票数，但名次在应选人数之外")
+    BELOW_THRESHOLD = "below_threshold", _("未达到当选票数")

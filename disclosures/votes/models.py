@@ -22,7 +22,14 @@ from disclosures.filings.choices import MatterType, ScopeKind
 from estates.choices import AreaSource
 from estates.models import Building, Compound, Region, RegionPathMixin, Unit
 
-from .choices import BallotChoice, BallotSource, ObjectionStatus, PublicationStage, VoteStatus
+from .choices import (
+    BallotChoice,
+    BallotSource,
+    ElectionTieRule,
+    ObjectionStatus,
+    PublicationStage,
+    VoteStatus,
+)
 
 
 class VoteRules(RegionPathMixin, models.Model):
@@ -42,6 +49,14 @@ class VoteRules(RegionPathMixin, models.Model):
         _("异议期（天）"),
         default=7,
         help_text=_("初步结果公布后业主可提出异议的天数，自公布次日起算。"),
+    )
+    # Ranking candidates of an election of committee members (a local rule, L).
+    election_tie_rule = models.CharField(
+        _("选举委员的排名规则"),
+        max_length=12,
+        choices=ElectionTieRule.choices,
+        default=ElectionTieRule.AREA_FIRST,
+        help_text=_("达到当选票数的候选人多于应选人数时的排名方法；末位完全相同的须另行选举。"),
     )
 
     jurisdiction_fields = ("region_path", None)
@@ -127,6 +142,25 @@ class Vote(TimeStampedModel):
         related_name="+",
         editable=False,
     )
+    # An election of committee members (DOMAIN 1.2 item 3) held as this vote: one item per
+    # candidate who passed the joint review (disclosures.votes.elections).
+    election = models.ForeignKey(
+        "committees.Election",
+        verbose_name=_("选举"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="votes",
+        editable=False,
+    )
+    # The region's ranking rule when the election vote was set up (frozen with the vote).
+    tie_rule = models.CharField(
+        _("选举委员的排名规则"),
+        max_length=12,
+        choices=ElectionTieRule.choices,
+        blank=True,
+        editable=False,
+    )
 
     jurisdiction_fields = ("compound__region_path", "compound_id")
 
@@ -148,6 +182,12 @@ class Vote(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(publication__in=PublicationStage.values),
                 name="vote_publication_valid",
+            ),
+            # One live vote per election; a cancelled one may be followed by another.
+            models.UniqueConstraint(
+                fields=["election"],
+                condition=models.Q(election__isnull=False) & ~models.Q(status="cancelled"),
+                name="vote_one_live_per_election",
             ),
         ]
 
@@ -395,3 +435,62 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lodged_by_name} {self.lodged_on:%Y-%m-%d}"
+
+
+class ElectionItem(models.Model):
+    """One candidate on an election vote's ballot: a candidate of the election whom the
+    joint review passed (DOMAIN §9), in ballot order."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("表决"), on_delete=models.CASCADE, related_name="items"
+    )
+    candidate = models.ForeignKey(
+        "committees.Candidate",
+        verbose_name=_("候选人"),
+        on_delete=models.PROTECT,
+        related_name="vote_items",
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("票面顺序"))
+
+    jurisdiction_fields = ("vote__compound__region_path", "vote__compound_id")
+
+    class Meta:
+        verbose_name = _("候选人表决项")
+        verbose_name_plural = pgettext_lazy("复数", "候选人表决项")
+        ordering = ["vote_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "candidate"], name="item_unique_candidate"),
+            models.UniqueConstraint(fields=["vote", "order"], name="item_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BallotMark(models.Model):
+    """A ballot's choice on one candidate of an election vote (one per candidate)."""
+
+    ballot = models.ForeignKey(
+        Ballot, verbose_name=_("表决票"), on_delete=models.PROTECT, related_name="marks"
+    )
+    item = models.ForeignKey(
+        ElectionItem, verbose_name=_("候选人"), on_delete=models.PROTECT, related_name="marks"
+    )
+    choice = models.CharField(_("表决意见"), max_length=10, choices=BallotChoice.choices)
+
+    jurisdiction_fields = ("ballot__vote__compound__region_path", "ballot__vote__compound_id")
+
+    class Meta:
+        verbose_name = _("候选人表决意见")
+        verbose_name_plural = pgettext_lazy("复数", "候选人表决意见")
+        ordering = ["ballot_id", "item__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "item"], name="mark_one_per_candidate"),
+            models.CheckConstraint(
+                condition=models.Q(choice__in=BallotChoice.values), name="mark_choice_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.get_choice_display()}"

@@ -31,6 +31,7 @@ from common.access import authorise
 from common.jurisdiction import VIEW
 
 from .choices import BallotChoice, ObjectionStatus, PublicationStage
+from .elections import election_conclude, may_conclude
 from .models import ElectorateEntry, Objection, Vote, VoteRules
 from .services import _ancestor_paths, normalise
 from .workflows import MANAGE_VOTE, OBJECTION_WORKFLOW, PUBLICATION_WORKFLOW
@@ -95,9 +96,14 @@ def publish_preliminary(*, vote: Vote, actor) -> Vote:
 @transaction.atomic
 def publish_final(*, vote: Vote, actor) -> Vote:
     """The final result: the window is over and every objection answered."""
-    return PUBLICATION_WORKFLOW.fire(
+    vote = PUBLICATION_WORKFLOW.fire(
         vote, "publish_final", actor=actor, changes={"final_published_at": timezone.now()}
     )
+    if may_conclude(vote, actor):
+        # An election vote: the final result seats the elected (DOMAIN 4.4 handover);
+        # otherwise the election's organisers do it from the election's screen.
+        election_conclude(vote=vote, actor=actor)
+    return vote
 
 
 # ------------------------------------------------------------------ objections

@@ -57,7 +57,10 @@ LOG_ACTIONS: tuple[tuple[str, Any], ...] = (
     *((action, label) for workflow in WORKFLOWS for action, label, _msg in workflow.log_actions()),
     ("votes.ballotbatch.confirm", _("复核表决票")),
     ("votes.ballotbatch.reject", _("退回表决票")),
+    ("votes.vote.election_create", _("发起选举表决")),
+    ("votes.vote.election_conclude", _("根据选举表决结果产生新一届委员会")),
 )
+MSG_ELECTION_BALLOT = _("这是选举委员的表决，须对每名候选人分别填写意见。")
 
 # 同意 / 反对 / 弃权 as written on paper ballots and in sheets, and the stored values.
 CHOICE_WORDS: dict[str, str] = {
@@ -246,11 +249,17 @@ def vote_close(*, vote: Vote, actor) -> Vote:
 def vote_count(*, vote: Vote, actor) -> Vote:
     """Count a closed vote and store the result with it (the figures published)."""
     result = vote_tally(vote)
+    data = vote_result(vote, result)
+    if vote.election_id:
+        # An election of committee members: each candidate's result and the ranking.
+        from .elections import election_result
+
+        data["election"] = election_result(vote)
     return VOTE_WORKFLOW.fire(
         vote,
         "count",
         actor=actor,
-        changes={"result": vote_result(vote, result), "counted_at": timezone.now()},
+        changes={"result": data, "counted_at": timezone.now()},
         data={"outcome": result.outcome},
     )
 
@@ -379,6 +388,8 @@ def ballot_enter(
 ) -> Ballot:
     """Enter one unit's ballot, recording who entered it and when (DOMAIN 1.9)."""
     locked = _locked_open_vote(vote, actor)
+    if locked.election_id:
+        raise ValidationError(MSG_ELECTION_BALLOT, code="election_ballot")
     desk = BallotDesk(locked)
     entry, value = desk.check(
         building=building,

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from disclosures.votes.choices import VoteStatus
+from disclosures.votes.elections import election_result, election_result_text
 from disclosures.votes.models import Vote
 from disclosures.votes.selectors import vote_result, vote_result_text, vote_tally
 
@@ -25,7 +26,11 @@ class Command(BaseCommand):
             raise CommandError(_("该表决尚未开启，没有表决业主名册。"))
         data = vote_result(vote, vote_tally(vote))
         data["status"] = vote.status
+        if vote.election_id:
+            data["election"] = election_result(vote)
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(vote_result_text(data))
+            if vote.election_id:
+                self.stdout.write(election_result_text(data["election"]))
