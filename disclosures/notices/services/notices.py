@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, WorkflowPage
 
 from common.access import authorise
 from common.jurisdiction import MANAGE, VIEW
@@ -36,6 +36,8 @@ MSG_UNKNOWN_FIELDS = _("不能修改这些字段：%(fields)s")
 def compound_board_ensure(*, compound: Compound) -> CompoundNoticesPage:
     """The compound's notice board page, created under the portal when missing."""
     board = CompoundNoticesPage.objects.filter(compound=compound).first()
+    if board is not None and WorkflowPage.objects.filter(page=board).exists():
+        return board  # set up already: one query instead of the workflow's get_or_creates
     if board is None:
         # The portal is the default site's root (cms, which this app does not import).
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
@@ -179,10 +181,16 @@ def notice_correct(
 @transaction.atomic
 def notice_submit(*, actor, notice: NoticePage):
     """Send the latest draft to the community review (Wagtail's workflow)."""
-    notice = NoticePage.objects.get(pk=notice.pk)
+    notice = NoticePage.objects.select_related("compound").get(pk=notice.pk)
     authorise(actor, DRAFT_PERM, notice.compound, level=VIEW)
     if notice.is_frozen or notice.workflow_in_progress:
         raise ValidationError(MSG_NOT_SUBMITTABLE)
+    state = notice.current_workflow_state
+    if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
+        # Returned by the reviewer: the same workflow resumes with the latest revision,
+        # as the admin's submit does (a second workflow may not start beside it).
+        state.resume(actor)
+        return state
     workflow = notice.get_workflow()
     return workflow.start(notice, actor)
 
@@ -191,7 +199,7 @@ def notice_submit(*, actor, notice: NoticePage):
 def notice_review(*, actor, notice: NoticePage, approve: bool, comment: str = "") -> NoticePage:
     """The community officer approves (publishing it, at the start of its 公示期 if that
     is later) or returns the notice with a reason."""
-    notice = NoticePage.objects.get(pk=notice.pk)
+    notice = NoticePage.objects.select_related("compound").get(pk=notice.pk)
     authorise(actor, REVIEW_PERM, notice.compound, level=MANAGE)
     task_state = notice.current_workflow_task_state
     if task_state is None:
