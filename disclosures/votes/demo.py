@@ -157,7 +157,7 @@ class Plan:
     number: int = 0  # position among the votes taken to their final result
 
 
-def candidates(region: Region) -> list[tuple[Filing, date]]:
+def candidates(region: Region, max_units: int = MAX_UNITS) -> list[tuple[Filing, date]]:
     """Accepted whole-compound filings in the smaller compounds, one per compound (its
     oldest), with the first day a vote on it may open (DOMAIN 11.2)."""
     book = RuleBook.load()
@@ -169,7 +169,7 @@ def candidates(region: Region) -> list[tuple[Filing, date]]:
             accepted_on__isnull=False,
         )
         .annotate(unit_count=Count("compound__units"))
-        .filter(unit_count__gt=0, unit_count__lte=MAX_UNITS)
+        .filter(unit_count__gt=0, unit_count__lte=max_units)
         .select_related("compound")
         .order_by("accepted_on", "pk")
     )
@@ -184,12 +184,14 @@ def candidates(region: Region) -> list[tuple[Filing, date]]:
     return found
 
 
-def plan_votes(region: Region, today: date, *, count: int = WENSHAN_VOTES) -> list[Plan]:
+def plan_votes(
+    region: Region, today: date, *, count: int = WENSHAN_VOTES, max_units: int = MAX_UNITS
+) -> list[Plan]:
     """Which filing gets which vote: the newest filings the votes still running (two
     open, one in its objection window), then one cancelled, then up to ``count`` of the
     older ones taken to their final result (those old enough for the whole path)."""
     calendar = WorkCalendar.load()
-    pool = candidates(region)
+    pool = candidates(region, max_units)
     plans: list[Plan] = []
 
     def take(fits, make) -> None:
@@ -414,10 +416,12 @@ class VoteRun:
         return self.vote
 
 
-def seed_votes(*, region: Region, today: date, count: int = WENSHAN_VOTES) -> dict[str, int]:
+def seed_votes(
+    *, region: Region, today: date, count: int = WENSHAN_VOTES, max_units: int = MAX_UNITS
+) -> dict[str, int]:
     """The votes of :func:`plan_votes`, each taken through the services to where its
     plan leaves it, on a clock derived from ``today``. Returns how many ended how."""
-    plans = plan_votes(region, today, count=count)
+    plans = plan_votes(region, today, count=count, max_units=max_units)
     desk = Desk()
     figures: dict[str, int] = {}
     with Clock(today) as clock:
