@@ -147,6 +147,12 @@ class ElectionMatrixView(ReviewAdminView):
         election = election_selectors.election_get(user=user, pk=self.kwargs["pk"])
         context["matrix"] = review_selectors.review_matrix(election=election, user=user)
         context["election"] = election
+        # The owners' vote that decides it (disclosures.votes.elections), if one is set up.
+        context["election_vote"] = (
+            election.votes.exclude(status="cancelled").order_by("-pk").first()
+            if user.has_perm("votes.view_vote")
+            else None
+        )
         context["can_manage"] = can(user, MANAGE_ELECTION, election)
         context["actions"] = election_actions(election, user)
         context["can_nominate"] = context["can_manage"] and election.status in NOMINATING

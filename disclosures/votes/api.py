@@ -23,6 +23,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from committees.models import Election
 from common.access import MSG_NOT_FOUND, fetch, require_role, scoped
 from common.api_auth import REGISTRY_AUTH
 from common.files import documents_visible_to
@@ -33,7 +34,7 @@ from estates.api import MAX_PAGE_SIZE, PAGE_SIZE, BoundedPagination
 from estates.importing import RegistryFileError, read_upload
 from estates.models import Building, Unit
 
-from . import pdf, publication, services
+from . import elections, pdf, publication, services
 from .choices import BallotChoice, VoteStatus
 from .importing import BallotImportError, ballots_import
 from .models import Ballot, BallotBatch, Objection, Vote
@@ -81,10 +82,14 @@ class VoteOut(Schema):
     preliminary_published_at: datetime | None
     objections_until: date | None
     final_published_at: datetime | None
+    election_id: int | None
+    tie_rule: str
 
 
 class VoteIn(Schema):
     filing_id: int
+    # An election of committee members held as this vote (disclosures.votes.elections).
+    election_id: int | None = Field(None, ge=1, le=2**63 - 1)
     title: str = ""
     starts_on: date
     ends_on: date
@@ -100,6 +105,18 @@ class ScanIn(Schema):
     document_id: int = Field(..., ge=1, le=2**63 - 1)
 
 
+class MarkOut(Schema):
+    item_id: int
+    name: str
+    choice: str
+    choice_label: str
+
+
+class MarkIn(Schema):
+    candidate: str = Field(..., min_length=1, max_length=50, description="候选人表决项编号或姓名")
+    choice: str = Field(..., min_length=1, max_length=10, description="同意、反对或弃权")
+
+
 class BallotOut(Schema):
     id: int
     building: str = Field(..., alias="entry.building_name")
@@ -113,13 +130,29 @@ class BallotOut(Schema):
     source: str
     entered_by: str = Field(..., alias="entered_by.username")
     entered_at: datetime
+    # An election ballot's choice on each candidate (empty for other matters).
+    marks: list[MarkOut] = []
+
+    @staticmethod
+    def resolve_marks(obj):
+        return [
+            {
+                "item_id": m.item_id,
+                "name": m.item.name,
+                "choice": m.choice,
+                "choice_label": m.get_choice_display(),
+            }
+            for m in obj.marks.all()
+        ]
 
 
 class BallotIn(Schema):
     building: str
     entrance: str = ""
     room: str
-    choice: BallotChoice
+    # Ordinary matters: the one choice. Elections: ``marks``, one per candidate.
+    choice: BallotChoice | None = None
+    marks: list[MarkIn] | None = Field(None, max_length=50)
     cast_on: date | None = None
     proxy_name: str = ""
 
@@ -189,6 +222,17 @@ def vote_create(request: HttpRequest, payload: VoteIn):
         )
     )
     units = _in_compound(Unit, request.user, filing.compound_id, payload.unit_ids, MSG_UNKNOWN_UNIT)
+    if payload.election_id is not None:
+        election = fetch(Election, user=request.user, pk=payload.election_id)
+        vote = elections.election_vote_create(
+            election=election,
+            filing=filing,
+            actor=request.user,
+            title=payload.title,
+            starts_on=payload.starts_on,
+            ends_on=payload.ends_on,
+        )
+        return Status(201, _vote(request.user, vote.pk))
     vote = services.vote_create(
         filing=filing,
         actor=request.user,
@@ -247,7 +291,10 @@ def vote_result_view(request: HttpRequest, vote_id: int):
         return {**vote.result, "status": vote.status}
     if not vote.electorate.exists():
         raise HttpError(409, str(MSG_NOT_OPENED))
-    return {**vote_result(vote, vote_tally(vote)), "status": vote.status}
+    data = {**vote_result(vote, vote_tally(vote)), "status": vote.status}
+    if vote.election_id:
+        data["election"] = elections.election_result(vote)
+    return data
 
 
 @router.get("/{int:vote_id}/ballots/", response=list[BallotOut], summary="表决票")
@@ -259,6 +306,7 @@ def ballot_list(request: HttpRequest, vote_id: int):
         scoped(Ballot, user=request.user)
         .filter(vote=vote)
         .select_related("entry", "entered_by")
+        .prefetch_related("marks__item")
         .order_by("entry__building_name", "entry__entrance", "entry__room", "pk")
     )
 
@@ -266,13 +314,26 @@ def ballot_list(request: HttpRequest, vote_id: int):
 @router.post("/{int:vote_id}/ballots/", response={201: BallotOut}, summary="录入表决票")
 def ballot_enter(request: HttpRequest, vote_id: int, payload: BallotIn):
     require_role(request.user, ENTER_BALLOT)
+    vote = _vote(request.user, vote_id)
+    if vote.election_id:
+        ballot = elections.election_ballot_enter(
+            vote=vote,
+            actor=request.user,
+            building=payload.building,
+            entrance=payload.entrance,
+            room=payload.room,
+            marks={m.candidate: m.choice for m in payload.marks or ()},
+            cast_on=payload.cast_on,
+            proxy_name=payload.proxy_name,
+        )
+        return Status(201, ballot)
     ballot = services.ballot_enter(
-        vote=_vote(request.user, vote_id),
+        vote=vote,
         actor=request.user,
         building=payload.building,
         entrance=payload.entrance,
         room=payload.room,
-        choice=payload.choice,
+        choice=payload.choice or "",
         cast_on=payload.cast_on,
         proxy_name=payload.proxy_name,
     )
@@ -532,3 +593,6 @@ def ballot_sheet_pdf(request: HttpRequest, vote_id: int, entry_id: int):
         pdf.ballot_sheet_pdf(vote=vote, entry=entry, user=request.user),
         f"vote-{vote.pk}-ballot-{entry.pk}.pdf",
     )
+
+
+from . import election_api  # noqa: E402, F401  (its routes join this router)

@@ -466,6 +466,7 @@ def election_conclude(*, vote: Vote, actor, starts_on: date | None = None) -> El
             term = election.term
         audit["term"] = term.pk
     log(instance=vote, action="votes.vote.election_conclude", user=actor, data=audit)
+    election.refresh_from_db()
     return election
 
 

@@ -20,13 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
+from committees.choices import ElectionStatus
+from committees.elections.workflows import MANAGE_ELECTION
+from committees.models import Election
 from common.access import fetch, require_role, scoped
 from common.admin_mixins import AdminPageMixin
 from disclosures.filings.choices import FilingStatus, ScopeKind
 from disclosures.filings.models import Filing
 from estates.models import Unit
 
-from . import publication, services
+from . import elections, publication, services
 from .models import BallotBatch
 from .selectors import votes_visible_to
 from .workflows import ENTER_BALLOT, MANAGE_VOTE, PUBLICATION_WORKFLOW, VOTE_WORKFLOW
@@ -62,6 +65,12 @@ def vote_actions(vote, user) -> list[tuple[str, str]]:
 
 class VoteForm(forms.Form):
     filing = forms.ModelChoiceField(label=_("重大事项报备"), queryset=Filing.objects.none())
+    election = forms.ModelChoiceField(
+        label=_("选举"),
+        queryset=Election.objects.none(),
+        required=False,
+        help_text=_("选举或更换业主委员会委员时选择已公示候选人的选举；每名候选人一项。"),
+    )
     title = forms.CharField(label=_("表决事项"), max_length=200, required=False)
     starts_on = forms.DateField(label=_("表决开始日期"), widget=forms.DateInput({"type": "date"}))
     ends_on = forms.DateField(label=_("表决截止日期"), widget=forms.DateInput({"type": "date"}))
@@ -79,6 +88,12 @@ class VoteForm(forms.Form):
             .filter(status=FilingStatus.ACCEPTED)
             .select_related("compound")
             .order_by("-accepted_on")
+        )
+        self.fields["election"].queryset = (
+            scoped(Election, user=user)
+            .filter(status=ElectionStatus.PUBLISHED)
+            .select_related("compound")
+            .order_by("-started_on")
         )
 
     def clean(self):
@@ -131,6 +146,17 @@ class VoteCreateView(AdminPageMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
+            if data.get("election") is not None:
+                vote = elections.election_vote_create(
+                    election=data["election"],
+                    filing=data["filing"],
+                    actor=self.request.user,
+                    title=data["title"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                )
+                messages.success(self.request, MSG_CREATED)
+                return redirect(reverse(INSPECT_URL, args=[vote.pk]))
             vote = services.vote_create(
                 filing=data["filing"],
                 actor=self.request.user,
@@ -230,12 +256,25 @@ class BallotEntryView(AdminPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         building = self.request.GET.get("building") or self.request.POST.get("building") or ""
         buildings, current, rows = self._rows(building)
+        items = list(self.vote.items.order_by("order")) if self.vote.election_id else []
+        marks = kwargs.get("marks", {})
         return {
             **super().get_context_data(**kwargs),
             "vote": self.vote,
             "buildings": buildings.items(),
             "building": current,
             "rows": rows,
+            "items": items,
+            "election_rows": [
+                (
+                    row,
+                    [
+                        (item, f"mark-{row.pk}-{item.pk}", marks.get(f"{row.pk}-{item.pk}", ""))
+                        for item in items
+                    ],
+                )
+                for row in rows
+            ],
             "missing": sum(buildings.values()),
             "today": timezone.localdate(),
             "values": kwargs.get("values", {}),
@@ -244,6 +283,8 @@ class BallotEntryView(AdminPageMixin, TemplateView):
         }
 
     def post(self, request, *args, **kwargs):
+        if self.vote.election_id:
+            return _election_post(self, request)
         _buildings, current, rows = self._rows(request.POST.get("building", ""))
         values = {row.pk: request.POST.get(f"choice-{row.pk}", "").strip() for row in rows}
         try:
@@ -333,4 +374,91 @@ class BatchActionView(AdminPageMixin, FormView):
                 messages.success(self.request, MSG_REJECTED)
         except ValidationError as error:
             messages.error(self.request, _error_text(error))
+        return redirect(reverse(INSPECT_URL, args=[self.vote.pk]))
+
+
+def _election_post(view: BallotEntryView, request):
+    """An election's rows: one key per candidate (1 同意, 2 反对, 3 弃权); a row with any
+    key typed is a ballot and needs all of them (the service names what is missing)."""
+    _buildings, current, rows = view._rows(request.POST.get("building", ""))
+    items = list(view.vote.items.order_by("order"))
+    marks = {
+        f"{row.pk}-{item.pk}": request.POST.get(f"mark-{row.pk}-{item.pk}", "").strip()
+        for row in rows
+        for item in items
+    }
+    try:
+        cast_on = forms.DateField(required=False).clean(request.POST.get("cast_on"))
+    except ValidationError as error:
+        return view.render_to_response(
+            view.get_context_data(marks=marks, errors=[_error_text(error)])
+        )
+    cast_on = cast_on or timezone.localdate()
+    chosen = [row for row in rows if any(marks[f"{row.pk}-{item.pk}"] for item in items)]
+    if not chosen:
+        messages.error(request, MSG_NOTHING)
+        return view.render_to_response(view.get_context_data(marks=marks))
+    errors = []
+    try:
+        with transaction.atomic():
+            for row in chosen:
+                typed = {
+                    item.pk: marks[f"{row.pk}-{item.pk}"]
+                    for item in items
+                    if marks[f"{row.pk}-{item.pk}"]
+                }
+                try:
+                    elections.election_ballot_enter(
+                        vote=view.vote,
+                        actor=request.user,
+                        building=row.building_name,
+                        entrance=row.entrance,
+                        room=row.room,
+                        marks={
+                            key: KEYS.get(services.normalise(text), text)
+                            for key, text in typed.items()
+                        },
+                        cast_on=cast_on,
+                        proxy_name=request.POST.get(f"proxy-{row.pk}", "").strip(),
+                    )
+                except ValidationError as error:
+                    errors.append(MSG_ROW % {"unit": row, "message": _error_text(error)})
+            if errors:
+                raise ValidationError(errors)
+    except ValidationError:
+        return view.render_to_response(view.get_context_data(marks=marks, errors=errors))
+    messages.success(request, MSG_ENTERED % {"count": len(chosen)})
+    url = reverse("votes_vote:entry", args=[view.vote.pk])
+    return redirect(f"{url}?building={current}")
+
+
+class ElectionConcludeView(AdminPageMixin, FormView):
+    """Seat the final result of an election vote (election staff): the election is held
+    and the elected become the new term (disclosures.votes.elections)."""
+
+    form_class = forms.Form
+    template_name = "votes/admin/confirm.html"
+    header_icon = "tasks"
+    page_title = _("根据表决结果完成选举")
+
+    def dispatch(self, request, *args, **kwargs):
+        require_role(request.user, MANAGE_ELECTION)
+        self.vote = fetch(votes_visible_to(request.user), user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "vote": self.vote,
+            "transition": {"label": self.page_title, "requires_reason": False},
+            "cancel_url": reverse(INSPECT_URL, args=[self.vote.pk]),
+        }
+
+    def form_valid(self, form):
+        try:
+            elections.election_conclude(vote=self.vote, actor=self.request.user)
+        except ValidationError as error:
+            messages.error(self.request, _error_text(error))
+        else:
+            messages.success(self.request, MSG_DONE % {"action": self.page_title})
         return redirect(reverse(INSPECT_URL, args=[self.vote.pk]))

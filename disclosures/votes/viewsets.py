@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from common.admin_mixins import AppModelViewSet, ScopedIndexView, ScopedInspectView
 
-from . import objection_views, pdf_views, views
+from . import elections, objection_views, pdf_views, views
 from .models import Vote, VoteRules
 from .publication import in_objection_window
 from .selectors import vote_result, vote_tally
@@ -52,6 +52,14 @@ class VoteInspectView(ScopedInspectView):
             )
         )
         can_enter = user.has_perm(ENTER_BALLOT)
+        if vote.election_id:
+            # An election: each candidate's figures and outcome (DOMAIN 1.3–1.4).
+            context["election_result"] = (
+                result.get("election")
+                if vote.status == "counted" and result
+                else (elections.election_result(vote) if result else None)
+            )
+            context["can_conclude"] = elections.may_conclude(vote, user)
         context.update(
             vote=vote,
             result=result,
@@ -112,6 +120,11 @@ class VoteViewSet(AppModelViewSet):
             path("start/", views.VoteCreateView.as_view(), name="start"),
             path("<int:pk>/action/<str:verb>/", views.VoteActionView.as_view(), name="action"),
             path("<int:pk>/entry/", views.BallotEntryView.as_view(), name="entry"),
+            path(
+                "<int:pk>/election/conclude/",
+                views.ElectionConcludeView.as_view(),
+                name="election_conclude",
+            ),
             path("<int:pk>/result.pdf", pdf_views.result_pdf, name="result_pdf"),
             path("<int:pk>/ballots.pdf", pdf_views.ballot_sheets, name="ballot_sheets"),
             path("<int:pk>/ballot/<int:entry_pk>.pdf", pdf_views.ballot_sheet, name="ballot_sheet"),
@@ -141,11 +154,12 @@ class VoteRulesViewSet(AppModelViewSet):
     icon = "cogs"
     menu_order = 900
     inspect_view_enabled = False
-    form_fields = ["region", "silent_with_majority", "objection_days"]
+    form_fields = ["region", "silent_with_majority", "objection_days", "election_tie_rule"]
     list_display = [
         Column("region", label=_("适用区域"), sort_key="region_path"),
         "silent_with_majority",
         "objection_days",
+        "election_tie_rule",
     ]
     list_select_related = ("region",)
     ordering = ["region_path"]

@@ -515,3 +515,97 @@ class TestApi:
             == 404
         )
         assert CandidateStatus.PASSED == vote.items.first().candidate.status
+
+
+# ------------------------------------------------------------------ admin
+
+
+def admin_url(name: str, *args) -> str:
+    from django.urls import reverse
+
+    return reverse(f"votes_vote:{name}", args=args)
+
+
+class TestAdmin:
+    def test_the_entry_screen_takes_one_choice_per_candidate(self, client, world):
+        owners = owners_in(world.tree.compounds[0], 3)
+        election = published_election(world, owners, seats=2)
+        client.force_login(world.member)
+        filing = accepted_filing(world, matter_type=MatterType.ELECT_MEMBERS, title="换届选举")
+        started = client.post(
+            admin_url("start"),
+            {
+                "filing": filing.pk,
+                "election": election.pk,
+                "title": "",
+                "starts_on": today() - timedelta(days=1),
+                "ends_on": today() + timedelta(days=7),
+            },
+        )
+        assert started.status_code == 302, started.content.decode()[:2000]
+        vote = election.votes.get()
+        services.vote_open(vote=vote, actor=world.member)
+        items = list(vote.items.order_by("order"))
+        rows = list(vote.electorate.filter(building_name="1栋").order_by("entrance", "room"))
+        page = client.get(admin_url("entry", vote.pk)).content.decode()
+        assert f'name="mark-{rows[0].pk}-{items[2].pk}"' in page
+        assert all(i.name in page for i in items)
+        # Three 同意 with two seats: the page is refused, naming the unit.
+        bad = {
+            "building": "1栋",
+            **{f"mark-{rows[0].pk}-{i.pk}": "1" for i in items},
+            **{f"mark-{rows[1].pk}-{i.pk}": k for i, k in zip(items, "123", strict=True)},
+        }
+        refused = client.post(admin_url("entry", vote.pk), bad)
+        assert refused.status_code == 200
+        text = refused.content.decode()
+        assert "超过应选人数2人" in text and str(rows[0]) in text
+        assert not Ballot.objects.filter(vote=vote).exists()
+        bad[f"mark-{rows[0].pk}-{items[2].pk}"] = "2"
+        saved = client.post(admin_url("entry", vote.pk), bad)
+        assert saved.status_code == 302
+        marks = {
+            (m.ballot.entry_id, m.item_id): m.choice
+            for m in BallotMark.objects.filter(ballot__vote=vote).select_related("ballot")
+        }
+        assert marks[(rows[1].pk, items[1].pk)] == "oppose"
+        assert marks[(rows[0].pk, items[2].pk)] == "oppose"
+        assert len(marks) == 6
+
+    def test_the_vote_page_shows_each_candidate_and_the_election_links_to_it(self, client, world):
+        vote, (_e, f, g) = contest(world)
+        vote = counted(world, vote)
+        client.force_login(world.member)
+        page = client.get(admin_url("inspect", vote.pk)).content.decode()
+        assert "候选人得票及当选结果" in page
+        assert str(ElectionTieRule.AREA_FIRST.label) in page
+        assert "646.90" in page and "882.10" in page
+        assert f"当选：{g.name}、{f.name}" in page
+        from django.urls import reverse
+
+        client.force_login(world.street)
+        election_page = client.get(
+            reverse("committees_reviews:matrix", args=[vote.election_id])
+        ).content.decode()
+        assert admin_url("inspect", vote.pk) in election_page
+        # Outside the jurisdiction: like a missing vote.
+        client.force_login(world.other_member)
+        assert client.get(admin_url("inspect", vote.pk)).status_code == 404
+        assert client.get(admin_url("entry", vote.pk)).status_code == 404
+
+    def test_election_staff_seat_the_result_from_the_vote_page(self, client, world):
+        owners = owners_in(world.tree.compounds[0], 5)
+        election = published_election(world, owners, seats=5)
+        vote = election_vote(world, election)
+        for entry in vote.electorate.all():
+            cast(world, vote, entry, {o.name: "同意" for o in owners})
+        vote = published_final(world, counted(world, vote))
+        client.force_login(world.street)
+        page = client.get(admin_url("inspect", vote.pk)).content.decode()
+        assert admin_url("election_conclude", vote.pk) in page
+        response = client.post(admin_url("election_conclude", vote.pk))
+        assert response.status_code == 302
+        election.refresh_from_db()
+        assert election.status == ElectionStatus.HELD and election.term_id
+        client.force_login(world.other_street)
+        assert client.post(admin_url("election_conclude", vote.pk)).status_code == 404
