@@ -15,10 +15,11 @@ moderation workflow) and a community officer of the compound's community approve
 chain. A few were first returned with a reason and resubmitted, so the review history has
 both verdicts. The demo's one clock is ``today``: every date on a notice derives from it.
 
-The search index is brought up to date once at the end (Wagtail's ``update_index`` for the
-notice pages) rather than on each of the several thousand page saves the workflow makes:
-Wagtail documents turning the backend's ``AUTO_UPDATE`` off for bulk work and updating the
-index afterwards.
+The search index and Wagtail's reference index are brought up to date once at the end, for
+the pages written, rather than on each of the several thousand page saves the workflow
+makes (Wagtail: a search backend's ``AUTO_UPDATE`` off for bulk work, the index updated
+afterwards; ``disable_reference_index_auto_update``); everything else runs as it does for
+users.
 """
 
 from __future__ import annotations
@@ -38,11 +39,14 @@ from wagtail.search.backends import get_search_backend
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from committees.models import Committee
+from common.access import can
+from common.jurisdiction import MANAGE, VIEW
 from estates import demo as estates_demo
 from estates.models import Compound, Region
 from estates.services import role_assign
 
 from .models import CompoundNoticesPage, NoticePage
+from .permissions import DRAFT_PERM, REVIEW_PERM
 from .services.notices import (
     notice_correct,
     notice_draft,
@@ -53,9 +57,10 @@ from .services.notices import (
 
 WENSHAN_DISCLOSING = 579  # DOMAIN 0.5: 579 of 文山州's 873 compounds disclose
 WENSHAN_COMPOUNDS = 873
-CORRECTION_EVERY = 20  # every 20th disclosing compound corrected its fund account
-STALE_FUND_EVERY = 9  # every 9th published only the year before last: overdue
-RETURNED_EVERY = 25  # every 25th compound's 管理规约 was returned once, then approved
+# Which disclosing compounds (by position) tell which story; the first three tell one each.
+RETURNED_EVERY = 25  # 0, 25, …: the 管理规约 returned once with a reason, then approved
+CORRECTION_EVERY = 20  # 1, 21, …: the fund account corrected afterwards (更正)
+STALE_FUND_EVERY = 9  # 2, 11, …: only the account of the year before last: overdue
 
 PROCEDURE, COVENANT, FUND = "rules-procedure", "rules-covenant", "fund-use"
 RETURN_REASON = "请补充业主大会表决通过的日期和表决结果。"
@@ -145,14 +150,18 @@ def rules_body(kind: str, compound: Compound, issuer: str, adopted: date) -> lis
 
 
 class Actors:
-    """The people who write and review the demo's notices: one committee member per
-    disclosing compound (the demo login where it has one) and one officer per community
-    (likewise), made and granted their roles once."""
+    """The people who write and review the demo's notices: a committee member of each
+    disclosing compound and an officer of each community, the demo logins ``yewei`` and
+    ``shequ`` where their grants cover it, otherwise a login made for the purpose
+    (without a password) and given the role there."""
 
     def __init__(self):
         self.User = get_user_model()
         self.drafters: dict[int, object] = {}
         self.officers: dict[int, object] = {}
+        logins = {role: username for username, role, _label in estates_demo.DEMO_USERS}
+        self.member = self.User.objects.filter(username=logins["committee_member"]).first()
+        self.officer_login = self.User.objects.filter(username=logins["community_staff"]).first()
 
     def _user(self, username: str, role: str, target):
         user = self.User.objects.filter(username=username).first()
@@ -165,16 +174,24 @@ class Actors:
 
     def drafter(self, compound: Compound):
         if compound.pk not in self.drafters:
-            self.drafters[compound.pk] = self._user(
-                f"gs-w{compound.pk}", "committee_member", compound
-            )
+            if self.member is not None and can(self.member, DRAFT_PERM, compound, level=VIEW):
+                self.drafters[compound.pk] = self.member
+            else:
+                self.drafters[compound.pk] = self._user(
+                    f"demo-committee-{compound.pk}", "committee_member", compound
+                )
         return self.drafters[compound.pk]
 
-    def officer(self, community: Region):
+    def officer(self, compound: Compound):
+        community = compound.region
         if community.pk not in self.officers:
-            self.officers[community.pk] = self._user(
-                f"gs-s{community.pk}", "community_staff", community
-            )
+            login = self.officer_login
+            if login is not None and can(login, REVIEW_PERM, compound, level=MANAGE):
+                self.officers[community.pk] = login
+            else:
+                self.officers[community.pk] = self._user(
+                    f"demo-community-{community.pk}", "community_staff", community
+                )
         return self.officers[community.pk]
 
 
@@ -225,7 +242,7 @@ def seed_compound(
             returned=code == COVENANT and index % RETURNED_EVERY == 0,
         )
         published += 1
-    fund_year = year - 1 if index % STALE_FUND_EVERY == 4 else year
+    fund_year = year - 1 if index % STALE_FUND_EVERY == 2 else year
     starts = min(date(fund_year + 1, 3, 1) + timedelta(days=index % 20), today)
     fund = notice_draft(
         actor=drafter,
@@ -242,7 +259,7 @@ def seed_compound(
     )
     fund = _publish(fund, drafter=drafter, officer=officer)
     published += 1
-    if index % CORRECTION_EVERY == 7:
+    if index % CORRECTION_EVERY == 1:
         correction_on = min(starts + timedelta(days=12), today)
         correction = notice_correct(
             actor=drafter,
@@ -288,7 +305,7 @@ def seed_notices(*, region: Region, today: date, count: int = WENSHAN_DISCLOSING
             items=catalogues[compound.region_id],
             issuer=issuers.get(compound.pk, f"{compound.name}业主委员会"),
             drafter=actors.drafter(compound),
-            officer=actors.officer(compound.region),
+            officer=actors.officer(compound),
             today=today,
         )
     return {"compounds": len(chosen), "published": published}
