@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from common.access import authorise, can, fetch, require_role, scoped
+from common.admin_mixins import AdminPageMixin
 from common.jurisdiction import VIEW
 from estates.models import Compound
 
@@ -35,7 +35,7 @@ def _compliance_rows(user):
     return totals, rows
 
 
-class ComplianceView(WagtailAdminTemplateMixin, TemplateView):
+class ComplianceView(AdminPageMixin, TemplateView):
     template_name = "notices/admin/compliance.html"
     page_title = _("公示合规")
     header_icon = "warning"

@@ -92,11 +92,27 @@ class CommunityReviewTask(Task):
 
 
 def review_approved(notice, revision_id: int | None) -> bool:
-    """Whether the community review approved this revision of the notice (§2)."""
+    """Whether the community review approved this revision of the notice (§2).
+
+    Either the review task ran on this very revision, or the reviewer saved it
+    themselves while the task was open: approving from Wagtail's editor first saves the
+    reviewer's form as a new revision, and the workflow then publishes that one. The
+    drafter cannot slip a revision in between, since the task locks the notice for
+    everyone but its reviewers (``locked_for_user``)."""
     if revision_id is None:
         return False
-    return TaskState.objects.filter(
-        revision_id=revision_id,
+    approvals = TaskState.objects.filter(
         status=TaskState.STATUS_APPROVED,
         task__in=CommunityReviewTask.objects.all(),
+    )
+    if approvals.filter(revision_id=revision_id).exists():
+        return True
+    revision = notice.revisions.filter(pk=revision_id).only("user_id", "created_at").first()
+    if revision is None or revision.user_id is None:
+        return False
+    return approvals.filter(
+        workflow_state__in=notice.workflow_states.all(),
+        finished_by_id=revision.user_id,
+        started_at__lte=revision.created_at,
+        finished_at__gte=revision.created_at,
     ).exists()

@@ -62,6 +62,28 @@ def refuse_unreviewed_or_personal(request, page):
     return None
 
 
+LEAVING_ACTIONS = ("action-submit", "action-publish", "action-workflow-action")
+
+
+def _to_compound_notices(request, page):
+    """After a notice is submitted, published or reviewed, the editor would return to
+    the board in Wagtail's page explorer, which committee members and community officers
+    do not browse: they go back to the compound's notices and schedule instead, with
+    Wagtail's confirmation message."""
+    notice = _notice(page)
+    if notice is None or notice.compound_id is None:
+        return None
+    if request.method != "POST" or request.POST.get("next") or request.GET.get("next"):
+        return None
+    if not any(action in request.POST for action in LEAVING_ACTIONS):
+        return None
+    return redirect(f"{reverse('notices_compliance')}?compound={notice.compound_id}")
+
+
+hooks.register("after_edit_page", _to_compound_notices)
+hooks.register("after_create_page", _to_compound_notices)
+
+
 @hooks.register("before_delete_page")
 def refuse_deleting_published_notice(request, page):
     notice = _notice(page)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from cms.setup import ensure_portal
 from disclosures.notices.catalogue_defaults import DEFAULT_ITEMS
 from disclosures.notices.models import DisclosureItem, NoticeFingerprint, NoticePage
-from disclosures.notices.services.notices import notice_draft, notice_review
+from disclosures.notices.services.notices import notice_draft
 from estates.services import role_assign
 from tests.factories import build_tree, make_user
 
@@ -139,24 +139,31 @@ def test_committee_drafts_officer_publishes_owner_reads_on_a_phone(
         page.locator('button[name="action-submit"]').evaluate("b => b.click()")
     page.wait_for_load_state("networkidle")
     assert "已经提交进行审核" in page.locator(".messages").inner_text()
+    # ... and lands on the compound's notices and schedule, not on Wagtail's explorer.
+    assert "/admin/notices/compliance/" in page.url
+    assert TITLE in page.locator("main").inner_text()
+    shoot("50-notice-desktop-02-submitted")
     notice = NoticePage.objects.get(pk=notice.pk)
     assert notice.workflow_in_progress
     assert not notice.live
 
     # The community officer opens the notice in the editor to review it, where Wagtail
-    # offers the community-review task's approve action.
+    # offers the community-review task's approve action, and approves it from the
+    # editor's footer: Wagtail saves the reviewer's form as a revision, then publishes it.
     log_in(page, live_server, "kaihua_officer")
     page.goto(f"{live_server.url}/admin/pages/{notice.pk}/edit/")
     assert page.input_value("#id_title") == TITLE
-    assert page.locator('button[data-workflow-action-name="approve"]').count() == 2
-    shoot("50-notice-desktop-02-review")
-    # The approval itself goes through the service (the same task.on_action "approve"):
-    # approving from the editor's footer re-saves the form as a new revision first, and
-    # Wagtail then publishes that revision, which the review check refuses as unreviewed;
-    # the dashboard's "awaiting your review" panel is not shown to a community officer.
-    notice_review(actor=officer, notice=notice, approve=True)
+    approve = page.locator('button[data-workflow-action-name="approve"]')
+    assert approve.count() == 2
+    shoot("50-notice-desktop-03-review")
+    with page.expect_navigation():
+        approve.first.evaluate("b => b.click()")
+    page.wait_for_load_state("networkidle")
+    assert "/admin/notices/compliance/" in page.url
+    shoot("50-notice-desktop-03-approved")
     notice = NoticePage.objects.get(pk=notice.pk)
     assert notice.live
+    assert notice.live_revision.user == officer
     fingerprint = NoticeFingerprint.objects.get(page=notice)
     board = notice.get_parent()
 

@@ -107,3 +107,38 @@ def test_drafter_outside_the_compound_is_refused(world):
             issuer="y",
             body=[("text", "<p>z</p>")],
         )
+
+
+def test_reviewers_own_revision_saved_during_the_review_is_published(world):
+    """Approving from Wagtail's editor saves the reviewer's form as a new revision and
+    the finished workflow publishes that latest revision (§2)."""
+    from disclosures.notices.services.notices import notice_submit
+
+    notice = draft(world)
+    notice_submit(actor=world["drafter"], notice=notice)
+    notice = NoticePage.objects.get(pk=notice.pk)
+    notice.save_revision(user=world["officer"])
+    task_state = notice.current_workflow_task_state
+    notice.current_workflow_task.on_action(task_state, world["officer"], "approve")
+    notice = NoticePage.objects.get(pk=notice.pk)
+    assert notice.live is True
+    assert notice.live_revision_id != task_state.revision_id
+    assert notice.live_revision.user == world["officer"]
+    assert NoticeFingerprint.objects.filter(page=notice).count() == 1
+
+
+def test_revision_saved_after_the_review_by_someone_else_is_not_approved(world):
+    """A revision nobody reviewed is refused, even right after an approval (§2)."""
+    from disclosures.notices.review import review_approved
+
+    notice = publish(world, draft(world))
+    reviewed = notice.live_revision_id
+    assert review_approved(notice, reviewed)
+    later = Revision.objects.create(
+        content_object=notice,
+        base_content_type=notice.get_base_content_type(),
+        user=world["drafter"],
+        content=notice.serializable_data(),
+    )
+    assert not review_approved(notice, later.pk)
+    assert not review_approved(notice, None)
