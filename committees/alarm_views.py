@@ -27,7 +27,9 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from common.admin_mixins import AdminPageMixin
 from common.exports import NeutralisedCsvExportMixin
 from common.jurisdiction import VIEW, scope_queryset
+from estates import choosers
 from estates.choices import RegionLevel
+from estates.filters import COMMUNITIES, STREETS, fit_choice_field
 from estates.models import Region
 
 from .selectors.alarms import Alarm, AlarmKind, alarms_for
@@ -66,6 +68,9 @@ class AlarmFilterForm(forms.Form):
         regions = scope_queryset(Region.objects.only("id", "name", "path"), user, VIEW)
         self.fields["street"].queryset = regions.filter(level=RegionLevel.STREET)
         self.fields["community"].queryset = regions.filter(level=RegionLevel.COMMUNITY)
+        # More than a page of regions (a city or province): a scoped chooser instead.
+        for name, params in (("street", STREETS), ("community", COMMUNITIES)):
+            fit_choice_field(self.fields[name], choosers.region_chooser, params, user)
 
     def apply(self, alarms: list[Alarm], handled: dict) -> list[Alarm]:
         if not self.is_valid():

@@ -1,6 +1,7 @@
 """Listing filters of the committees' back office: by street, community, status and
 date. Street and community choices are limited to the user's view jurisdiction (as in
-estates.filters), so a filter never names a region the user may not see."""
+estates.filters), so a filter never names a region the user may not see, and become a
+scoped chooser when the user may see more than a page of them."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget
 
+from estates import choosers
 from estates.choices import RegionLevel
-from estates.filters import ScopedFilterSet, _in_region, _regions
+from estates.filters import COMMUNITIES, STREETS, ScopedFilterSet, _in_region, _regions
 
 from .choices import CommitteeKind, PartyStatus, Position
 from .models.bodies import Committee, CommitteeMember, Term
@@ -20,6 +22,10 @@ class RegionFilterSet(ScopedFilterSet):
     """Street and community filters on ``compound__region_path``."""
 
     scoped_filters = ("street", "community")
+    filter_choosers = {
+        "street": (choosers.region_chooser, STREETS),
+        "community": (choosers.region_chooser, COMMUNITIES),
+    }
     region_path_field = "compound__region_path"
 
     street = django_filters.ModelChoiceFilter(

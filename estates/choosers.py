@@ -1,5 +1,5 @@
 """Choosers of the registry's large lists (common.admin_choosers): regions, property
-companies, compounds, buildings, units and owners, each scoped to the user's
+companies, compounds, buildings, units, owners and grids, each scoped to the user's
 jurisdiction and searched ten at a time. Registered in estates.wagtail_hooks."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from common.admin_choosers import ScopedChooserViewSet
 from common.validators import mask_id_number
 
-from .models import Building, Compound, Owner, PropertyCompany, Region, Unit
+from .models import Building, Compound, Grid, Owner, PropertyCompany, Region, Unit
 
 
 def unit_label(unit: Unit) -> str:
@@ -101,12 +101,28 @@ class OwnerChooserViewSet(ScopedChooserViewSet):
         return f"{obj.name}（{mask_id_number(obj.id_number)}）" if obj.id_number else obj.name
 
 
+class GridChooserViewSet(ScopedChooserViewSet):
+    model = Grid
+    name = "estates_grid_chooser"
+    icon = "table"
+    choose_one_text = _("选择网格")
+    search_fields = ["name", "code", "region__name"]
+    select_related = ("region",)
+    ordering = ("region_path", "code", "pk")
+    url_filter_parameters = ["region"]
+
+    @staticmethod
+    def label(obj: Grid) -> str:
+        return f"{obj.region.name} {obj.name}" if "region" in obj._state.fields_cache else obj.name
+
+
 region_chooser = RegionChooserViewSet()
 company_chooser = PropertyCompanyChooserViewSet()
 compound_chooser = CompoundChooserViewSet()
 building_chooser = BuildingChooserViewSet()
 unit_chooser = UnitChooserViewSet()
 owner_chooser = OwnerChooserViewSet()
+grid_chooser = GridChooserViewSet()
 
 CHOOSERS = (
     region_chooser,
@@ -115,4 +131,5 @@ CHOOSERS = (
     building_chooser,
     unit_chooser,
     owner_chooser,
+    grid_chooser,
 )

@@ -1,5 +1,7 @@
 """Listing filters. Every choice list is scoped to what the user may see, so a filter
-never reveals the names of communities or companies outside their jurisdiction."""
+never reveals the names of communities or companies outside their jurisdiction; a choice
+with more than a page of rows for the user is a chooser (common.admin_choosers), so no
+filter renders thousands of options."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from common.jurisdiction import VIEW, scope_queryset
 
+from . import choosers
 from .choices import AreaSource, OwnerKind, RegionLevel
 from .models import (
     Building,
@@ -24,19 +27,52 @@ from .models import (
 )
 from .pinyin import pinyin_order
 
+#: A filter whose choices for the user are more than this is shown as a chooser.
+DROPDOWN_LIMIT = 50
+STREETS = {"level": str(RegionLevel.STREET.value)}
+COMMUNITIES = {"level": str(RegionLevel.COMMUNITY.value)}
+
 
 class ScopedFilterSet(WagtailFilterSet):
     """Filters named in ``scoped_filters`` get their queryset limited to the user's view
-    jurisdiction when the filter set is built for a request."""
+    jurisdiction when the filter set is built for a request.
+
+    ``filter_choosers`` maps a filter name to a chooser and its URL parameters: when the
+    user may see more than :data:`DROPDOWN_LIMIT` rows (read once, see
+    :func:`fit_choice_field`), the filter shows the chooser's button and searchable modal instead of a list,
+    scoped the same way; a small jurisdiction keeps the quicker dropdown."""
 
     scoped_filters: tuple[str, ...] = ()
+    filter_choosers: dict[str, tuple[choosers.ScopedChooserViewSet, dict[str, str]]] = {}
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        user = getattr(request, "user", None)
+        user = self._user = getattr(request, "user", None)
         for name in self.scoped_filters:
             choice_filter = self.filters[name]
             choice_filter.queryset = scope_queryset(choice_filter.queryset, user, VIEW)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, (chooser, params) in self.filter_choosers.items():
+                fit_choice_field(form.fields[name], chooser, params, self._user)
+        return self._form
+
+
+def fit_choice_field(field, chooser, params: dict[str, str], user) -> None:
+    """Show ``field`` (a model choice field already scoped to ``user``) as ``chooser``
+    when it offers more than :data:`DROPDOWN_LIMIT` rows, else as a dropdown of the rows
+    read here: one query either way, none when the form is rendered."""
+    rows = list(field.queryset[: DROPDOWN_LIMIT + 1])
+    if len(rows) > DROPDOWN_LIMIT:
+        widget = chooser.widget(user=user, url_params=params)
+        widget.is_required = field.required
+        field.widget = widget
+        return
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.widget.choices = [*empty, *((obj.pk, field.label_from_instance(obj)) for obj in rows)]
 
 
 def _regions(level: RegionLevel) -> QuerySet:
@@ -52,6 +88,11 @@ def _in_region(queryset: QuerySet, path_field: str, region: Region | None) -> Qu
 
 class CompoundFilterSet(ScopedFilterSet):
     scoped_filters = ("street", "community", "property_company")
+    filter_choosers = {
+        "street": (choosers.region_chooser, STREETS),
+        "community": (choosers.region_chooser, COMMUNITIES),
+        "property_company": (choosers.company_chooser, {}),
+    }
 
     street = django_filters.ModelChoiceFilter(
         label=_("街道/乡镇"),
@@ -96,6 +137,11 @@ class PlaceFilterMixin(django_filters.FilterSet):
 
 class UnitFilterSet(PlaceFilterMixin, ScopedFilterSet):
     scoped_filters = ("street", "community", "compound")
+    filter_choosers = {
+        "street": (choosers.region_chooser, STREETS),
+        "community": (choosers.region_chooser, COMMUNITIES),
+        "compound": (choosers.compound_chooser, {}),
+    }
 
     compound = django_filters.ModelChoiceFilter(
         label=_("小区"), queryset=Compound.objects.only("id", "name").order_by(pinyin_order())
@@ -112,6 +158,11 @@ class OwnerFilterSet(ScopedFilterSet):
     each through the owner's ownerships (a subquery: an owner of two units appears once)."""
 
     scoped_filters = ("street", "community", "compound")
+    filter_choosers = {
+        "street": (choosers.region_chooser, STREETS),
+        "community": (choosers.region_chooser, COMMUNITIES),
+        "compound": (choosers.compound_chooser, {}),
+    }
 
     street = django_filters.ModelChoiceFilter(
         label=_("街道/乡镇"), queryset=_regions(RegionLevel.STREET), method="filter_place"
@@ -155,6 +206,11 @@ class OwnerFilterSet(ScopedFilterSet):
 
 class OwnershipFilterSet(PlaceFilterMixin, ScopedFilterSet):
     scoped_filters = ("street", "community", "compound")
+    filter_choosers = {
+        "street": (choosers.region_chooser, STREETS),
+        "community": (choosers.region_chooser, COMMUNITIES),
+        "compound": (choosers.compound_chooser, {}),
+    }
 
     compound = django_filters.ModelChoiceFilter(
         label=_("小区"), queryset=Compound.objects.only("id", "name").order_by(pinyin_order())
@@ -168,6 +224,7 @@ class OwnershipFilterSet(PlaceFilterMixin, ScopedFilterSet):
 
 class BuildingFilterSet(ScopedFilterSet):
     scoped_filters = ("compound",)
+    filter_choosers = {"compound": (choosers.compound_chooser, {})}
 
     compound = django_filters.ModelChoiceFilter(
         label=_("小区"), queryset=Compound.objects.only("id", "name").order_by(pinyin_order())
@@ -180,6 +237,7 @@ class BuildingFilterSet(ScopedFilterSet):
 
 class GridFilterSet(ScopedFilterSet):
     scoped_filters = ("community",)
+    filter_choosers = {"community": (choosers.region_chooser, COMMUNITIES)}
 
     community = django_filters.ModelChoiceFilter(
         label=_("社区/村"), queryset=_regions(RegionLevel.COMMUNITY), field_name="region"
@@ -192,6 +250,7 @@ class GridFilterSet(ScopedFilterSet):
 
 class GridStaffFilterSet(ScopedFilterSet):
     scoped_filters = ("grid",)
+    filter_choosers = {"grid": (choosers.grid_chooser, {})}
 
     grid = django_filters.ModelChoiceFilter(
         label=_("网格"), queryset=Grid.objects.only("id", "name")

@@ -414,6 +414,7 @@ class GridForm(ScopedForm):
 
 class GridStaffForm(ScopedForm):
     scoped_fields = {"grid": MANAGE}
+    choosers = {"grid": choosers.grid_chooser}
 
     class Meta:
         model = GridStaff
