@@ -11,7 +11,7 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         from estates.selectors import public_compound_flags
 
-        from . import stats  # noqa: F401  (registers the disclosure figures)
+        from . import duties, stats  # noqa: F401  (the dashboard duties, the figures)
         from .selectors.public import notice_board_flags
 
         # The public compound query learns whether the compound has a notice board.
