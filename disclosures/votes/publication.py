@@ -32,7 +32,7 @@ from common.jurisdiction import VIEW
 
 from .choices import BallotChoice, ObjectionStatus, PublicationStage
 from .elections import election_conclude, may_conclude
-from .models import ElectorateEntry, Objection, Vote, VoteRules
+from .models import BallotMark, ElectorateEntry, Objection, Vote, VoteRules
 from .services import _ancestor_paths, normalise
 from .workflows import MANAGE_VOTE, OBJECTION_WORKFLOW, PUBLICATION_WORKFLOW
 
@@ -218,12 +218,20 @@ def ballot_check(
     given = normalise(code).upper()
     if not hmac.compare_digest(stored.encode(), given.encode()) or entry is None:
         return CheckAnswer(found=False, message=str(MSG_CHECK_NOT_FOUND))
-    choice = (
+    ballot = (
         entry.ballots.filter(voided=False, batch__confirmed_at__isnull=False)
-        .values_list("choice", flat=True)
+        .values_list("pk", "choice")
         .first()
     )
-    if choice is None:
+    if ballot is None:
         return CheckAnswer(found=True, message=str(MSG_NO_BALLOT), unit=str(entry))
-    label = str(BallotChoice(choice).label)
+    label = str(BallotChoice(ballot[1]).label)
+    if vote.election_id:
+        # An election ballot: the choice recorded on each candidate.
+        label = "；".join(
+            f"{name}：{BallotChoice(choice).label}"
+            for name, choice in BallotMark.objects.filter(ballot_id=ballot[0])
+            .order_by("item__order")
+            .values_list("item__name", "choice")
+        )
     return CheckAnswer(found=True, message=label, unit=str(entry), choice=label)

@@ -377,6 +377,31 @@ class TestRanking:
         assert f"{e.name}：同意 7 人，646.90 ㎡" in text
 
 
+class TestOwnersCheck:
+    def test_the_owner_sees_the_choice_recorded_on_each_candidate(self, world):
+        from django.core.cache import cache
+
+        cache.clear()
+        owners = owners_in(world.tree.compounds[0], 2)
+        vote = election_vote(world, published_election(world, owners, seats=1))
+        entry = entries_by_room(vote)["101"]
+        cast(world, vote, entry, {owners[0].name: "同意", owners[1].name: "弃权"})
+        vote = counted(world, vote)
+        publication.publish_notice(vote=vote, actor=world.member)
+        publication.publish_preliminary(vote=vote, actor=world.member)
+        answer = publication.ballot_check(
+            vote=vote,
+            building=entry.building_name,
+            entrance=entry.entrance,
+            room=entry.room,
+            code=entry.check_code,
+            client="10.0.0.9",
+        )
+        cache.clear()
+        assert answer.found
+        assert answer.choice == f"{owners[0].name}：同意；{owners[1].name}：弃权"
+
+
 # ------------------------------------------------------------------ the new term
 
 
