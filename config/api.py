@@ -4,11 +4,13 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as RequestValidationError
 from ninja.renderers import JSONRenderer
 
 from committees.api import router as committees_router
 from committees.elections.api import router as review_router
 from common.access import MSG_FORBIDDEN, MSG_NOT_FOUND
+from common.api_errors import chinese_errors
 from common.transitions import InvalidTransition
 from disclosures.filings.api import router as filings_router
 from disclosures.notices.api import public_router as notices_public_router
@@ -63,3 +65,8 @@ def _conflict(request: HttpRequest, error: InvalidTransition):
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, error: ValidationError):
     return _detail(request, 400, "；".join(error.messages))
+
+
+@api.exception_handler(RequestValidationError)
+def _unprocessable(request: HttpRequest, error: RequestValidationError):
+    return api.create_response(request, {"detail": chinese_errors(error.errors)}, status=422)

@@ -45,6 +45,12 @@ def test_api_page_that_is_not_a_number_is_refused(street_client, tree, page):
     for url in api_lists(tree):
         response = street_client.get(url, {"page": page})
         assert response.status_code == 422, (url, page, response.status_code)
+        errors = response.json()["detail"]
+        assert errors and all(e["loc"][-1] == "page" for e in errors)
+        # The message is Chinese and names the parameter: no pydantic English.
+        for error in errors:
+            assert error["msg"].startswith("查询参数 page："), error
+            assert not any(word in error["msg"] for word in ("Input", "should", "valid"))
 
 
 @pytest.mark.parametrize("size", [HUGE, "99999999999999999999999999"])
@@ -53,6 +59,13 @@ def test_api_huge_page_size_is_capped(street_client, tree, size):
         response = street_client.get(url, {"page_size": size, "page": "1"})
         assert response.status_code == 200, (url, response.content)
         assert len(response.json()["items"]) <= 100
+
+
+def test_api_out_of_range_value_names_the_bound_in_chinese(street_client):
+    response = street_client.get("/api/public/compounds/", {"page": "0"})
+    assert response.json()["detail"][0]["msg"] == "查询参数 page：应不小于 1"
+    response = street_client.get("/api/public/compounds/", {"page": "abc"})
+    assert response.json()["detail"][0]["msg"] == "查询参数 page：应为整数"
 
 
 def test_api_first_page_of_an_empty_listing_is_empty(street_client, tree):
