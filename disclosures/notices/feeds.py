@@ -4,7 +4,9 @@ Public content only: published, not expired notices (corrected versions give way
 their correction), with the notice's metadata and fingerprint; no body text, contact or
 attachment, so nothing personal leaves through a feed reader. Each feed costs a fixed
 number of queries: the notices with their item, compound and fingerprint in one, and
-the site's root paths once per request for their URLs.
+the site's root paths once per request for their URLs. Anonymous readers get a stored
+feed from the portal's page cache at no query, until the next publication, correction or
+expiry (public_cache).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+
+from cms.caching import mark_portal_response
 
 from .selectors.public import (
     compound_for_public,
@@ -25,6 +29,10 @@ from .selectors.public import (
 
 class _NoticeFeed(Feed):
     feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        # Stored under the feed's own path (no query parameters); a 404 is not stored.
+        return mark_portal_response(super().__call__(request, *args, **kwargs), path=request.path)
 
     def item_title(self, notice):
         return notice.title

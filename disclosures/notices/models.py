@@ -14,6 +14,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -28,6 +29,7 @@ from estates.models import Compound
 
 from .blocks import NoticeBodyBlock, block_error_messages
 from .choices import Frequency, Publisher
+from .public_cache import PublicPageMixin, mark_public
 from .review import (  # noqa: F401  (CommunityReviewTask: a model of this app)
     MSG_UNREVIEWED,
     CommunityReviewTask,
@@ -101,8 +103,9 @@ class DisclosureItem(models.Model):
         return self.name
 
 
-class CompoundNoticesPage(Page):
-    """The notice board of one compound: its notices are the children of this page."""
+class CompoundNoticesPage(PublicPageMixin, Page):
+    """The notice board of one compound: its notices are the children of this page.
+    Public pages are cached (public_cache)."""
 
     compound = models.OneToOneField(
         Compound,
@@ -128,6 +131,28 @@ class CompoundNoticesPage(Page):
         context["notices"] = notice_list_public(compound=self.compound)
         return context
 
+    def serve(self, request, *args, **kwargs):
+        return mark_public(self, request, super().serve(request, *args, **kwargs))
+
+    def route(self, request, path_components):
+        """A notice is loaded with its item and fingerprint in the routing query (Wagtail
+        takes one query for the child and another for its specific page)."""
+        if not path_components:
+            return super().route(request, path_components)
+        notice = (
+            NoticePage.objects.select_related("item", "fingerprint", "corrects")
+            .filter(
+                path__range=self._get_children_path_interval(self.path),
+                depth=self.depth + 1,
+                slug=path_components[0],
+            )
+            .first()
+        )
+        if notice is None:
+            raise Http404
+        notice._cached_parent_obj = self
+        return notice.route(request, path_components[1:])
+
     def permissions_for_user(self, user):
         from .permissions import NoticePagePermissionTester
 
@@ -138,7 +163,7 @@ def _default_end(start: datetime.date) -> datetime.date:
     return start + datetime.timedelta(days=NOTICE_PERIOD_DAYS - 1)
 
 
-class NoticePage(RoutablePageMixin, Page):
+class NoticePage(PublicPageMixin, RoutablePageMixin, Page):
     """A notice (公示) of one catalogue item, with the metadata owners expect of one."""
 
     compound = models.ForeignKey(
@@ -417,7 +442,7 @@ class NoticePage(RoutablePageMixin, Page):
 
     @path("")
     def notice(self, request):
-        return self.render(request)
+        return mark_public(self, request, self.render(request))
 
     @path("attachments/<int:pk>/", name="attachment")
     def attachment(self, request, pk: int):
@@ -429,8 +454,13 @@ class NoticePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["fingerprint"] = NoticeFingerprint.objects.filter(page_id=self.pk).first()
-        context["corrections"] = self.corrections.live().order_by("first_published_at")
+        # Loaded with the page when it was routed from its board (CompoundNoticesPage.route).
+        context["fingerprint"] = getattr(self, "fingerprint", None)
+        # A correction's publication marks the corrected notice superseded (save below):
+        # a notice never corrected needs no query for its corrections.
+        context["corrections"] = (
+            self.corrections.live().order_by("first_published_at") if self.is_superseded else []
+        )
         return context
 
 

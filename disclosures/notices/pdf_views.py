@@ -1,5 +1,7 @@
 """Public PDFs: a published notice, and a compound's notice-board poster (A4 or A3).
-Drafts, scheduled and withdrawn notices answer 404 like a missing one."""
+Drafts, scheduled and withdrawn notices answer 404 like a missing one. Each PDF is
+rendered once per registry generation and day (public_cache): publishing, a correction or
+an expiry drops it at once."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from django.urls import get_script_prefix
 from django.views.decorators.http import require_GET
 
 from .pdf import POSTER_SIZES, compound_poster_pdf, notice_pdf
+from .public_cache import pdf_cache_name, poster_cache_name, public_bytes
 from .selectors.public import compound_for_public, notice_for_pdf
 
 
@@ -25,21 +28,31 @@ def compound_page_url(request, compound_pk: int) -> str:
 
 @require_GET
 def notice_pdf_view(request, pk: int) -> HttpResponse:
-    notice = notice_for_pdf(pk=pk)
-    if notice is None:
+    def build() -> bytes | None:
+        notice = notice_for_pdf(pk=pk)
+        return None if notice is None else notice_pdf(notice=notice)
+
+    content = public_bytes(pdf_cache_name(pk), build)
+    if content is None:
         raise Http404
-    return pdf_response(notice_pdf(notice=notice), f"notice-{notice.pk}.pdf")
+    return pdf_response(content, f"notice-{pk}.pdf")
 
 
 @require_GET
 def poster_pdf_view(request, pk: int) -> HttpResponse:
-    compound = compound_for_public(pk=pk)
-    if compound is None:
-        raise Http404
     size = request.GET.get("size", "A4").upper()
     if size not in POSTER_SIZES:
         raise Http404
-    content = compound_poster_pdf(
-        compound=compound, url=compound_page_url(request, compound.pk), size=size
-    )
-    return pdf_response(content, f"notice-board-{compound.pk}-{size}.pdf")
+
+    def build() -> bytes | None:
+        compound = compound_for_public(pk=pk)
+        if compound is None:
+            return None
+        return compound_poster_pdf(
+            compound=compound, url=compound_page_url(request, compound.pk), size=size
+        )
+
+    content = public_bytes(poster_cache_name(request, pk, size), build)
+    if content is None:
+        raise Http404
+    return pdf_response(content, f"notice-board-{pk}-{size}.pdf")
