@@ -21,6 +21,7 @@ from estates.models import Compound
 from .choices import Compliance
 from .models import NoticePage
 from .permissions import DRAFT_PERM
+from .review import notices_awaiting_review
 from .selectors.schedule import compound_schedule, region_compliance
 from .services.notices import compound_board_ensure
 
@@ -33,6 +34,9 @@ def _compliance_rows(user):
     totals, rows = region_compliance(None, compounds=compounds, today=timezone.localdate())
     rows.sort(key=lambda r: (ORDER[r.status], -r.counts[Compliance.OVERDUE], r.compound.name))
     return totals, rows
+
+
+AWAITING_SHOWN = 100
 
 
 class ComplianceView(AdminPageMixin, TemplateView):
@@ -59,6 +63,9 @@ class ComplianceView(AdminPageMixin, TemplateView):
                 user=self.request.user,
             ).order_by("-pk")[:50]
         else:
+            context["awaiting"] = notices_awaiting_review(self.request.user).select_related(
+                "compound"
+            )[:AWAITING_SHOWN]
             totals, rows = _compliance_rows(self.request.user)
             context["totals"] = [(s, Compliance(s).label, totals[s]) for s in Compliance.values]
             context["rows"] = rows

@@ -23,7 +23,8 @@ from estates.roles import ROLES
 
 from .choices import Compliance, Publisher
 from .models import DisclosureItem
-from .permissions import DRAFT_PERM
+from .permissions import DRAFT_PERM, REVIEW_PERM
+from .review import notices_awaiting_review
 from .selectors.catalogue import ancestor_paths
 from .selectors.schedule import _entry, _published_by_compound
 
@@ -125,5 +126,22 @@ register_duty(
         url=_compliance,
         order=51,
         applies=_holds(PUBLISHER_ROLES[Publisher.COMMITTEE]),
+    )
+)
+
+
+def notices_to_review(user, today: datetime.date) -> DutyCount:
+    """The community officer's notices waiting for their review (issue 10 §2)."""
+    return DutyCount(notices_awaiting_review(user).count())
+
+
+register_duty(
+    Duty(
+        key="notices.to_review",
+        label=_("待审核公示"),
+        permission=REVIEW_PERM,
+        count=notices_to_review,
+        url=lambda: f"{reverse('notices_compliance')}#awaiting",
+        order=20,
     )
 )

@@ -116,3 +116,26 @@ def review_approved(notice, revision_id: int | None) -> bool:
         started_at__lte=revision.created_at,
         finished_at__gte=revision.created_at,
     ).exists()
+
+
+def notices_awaiting_review(user):
+    """The notices whose community review waits for this user (the compounds their
+    manage grant covers), newest submission first; one query to count."""
+    from django.db.models.functions import Cast
+
+    from common.access import scoped
+
+    from .models import NoticePage
+
+    if not user.is_active or not user.has_perm("notices.review_noticepage"):
+        return NoticePage.objects.none()
+    waiting = TaskState.objects.filter(
+        status=TaskState.STATUS_IN_PROGRESS,
+        task__in=CommunityReviewTask.objects.all(),
+    ).values("workflow_state__object_id")
+    return (
+        scoped(NoticePage, user=user, level=MANAGE)
+        .annotate(key=Cast("pk", models.CharField()))
+        .filter(key__in=waiting)
+        .order_by("-latest_revision_created_at", "-pk")
+    )
