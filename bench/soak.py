@@ -7,8 +7,9 @@ street officer's session), staff API reads and staff API writes (owner phone cha
 PostgreSQL restarted, Redis restarted, the task worker killed (SIGKILL) and started again.
 
 Each fault opens a window at the moment it is injected, closed when both app instances answer
-again (a staff API read, which needs the primary, for PostgreSQL; /readyz's cache and worker
-checks for Redis and the worker). A request whose time overlaps a window counts inside it.
+again, probed at once (a staff API read, which needs the primary, for PostgreSQL; /readyz's
+cache and worker checks for Redis and the worker, and for the worker first the new process's
+own heartbeat). A request whose time overlaps a window counts inside it.
 
 Reported: requests, errors by kind inside and outside the windows, each window's length,
 p50/p99 latency outside the windows (all requests and per kind), and **acknowledged writes
@@ -287,30 +288,62 @@ def stackctl(*args: str) -> None:
     subprocess.run([str(ROOT / "scripts" / "stackctl"), *args], check=True, timeout=120)
 
 
-def instances_answer(token: str, check: str | None) -> bool:
-    """Both app instances answer a staff read (needs the primary), and /readyz's ``check``
-    (cache, worker) is ok on both when given."""
-    for base in (os.environ["STACK_APP_A_URL"], os.environ["STACK_APP_B_URL"]):
-        client = Client(base, token)
-        try:
+def instance_answers(base: str, token: str, check: str | None) -> bool:
+    """One app instance answers: a staff read (needs the primary) when ``check`` is None,
+    else /readyz with its ``check`` (cache, worker) ok, which also checks the primary."""
+    client = Client(base, token)
+    try:
+        if check is None:
             status, _ = client.request("GET", "/api/registry/compounds/")
-            if status != 200:
-                return False
-            if check:
-                status, payload = client.request("GET", "/readyz")
-                if status == 404:
-                    continue
-                checks = json.loads(payload).get("checks", {})
-                if not checks.get(check, {}).get("ok", True):
-                    return False
-        except (OSError, http.client.HTTPException, ValueError):
-            return False
-        finally:
-            client.close()
-    return True
+            return status == 200
+        status, payload = client.request("GET", "/readyz")
+        if status == 404:  # a stack without /readyz: the staff read decides
+            status, _ = client.request("GET", "/api/registry/compounds/")
+            return status == 200
+        checks = json.loads(payload).get("checks", {})
+        return bool(checks.get(check, {}).get("ok", True))
+    except (OSError, http.client.HTTPException, ValueError):
+        return False
+    finally:
+        client.close()
+
+
+def wait_until_instances_answer(token: str, check: str | None, give_up: float) -> None:
+    """Probe both app instances at once, each until it answers: recovery is when the
+    later of the two is back (probing them one after the other would add one probe's
+    queueing time to the other's)."""
+
+    def probe(base: str) -> None:
+        while not instance_answers(base, token, check) and time.monotonic() < give_up:
+            time.sleep(0.05)
+
+    probes = [
+        threading.Thread(target=probe, args=(os.environ[name],), daemon=True)
+        for name in ("STACK_APP_A_URL", "STACK_APP_B_URL")
+    ]
+    for thread in probes:
+        thread.start()
+    for thread in probes:
+        thread.join()
+
+
+def wait_for_new_worker(*, since, give_up: float) -> None:
+    from django.db import connection
+
+    from common.ops.models import WorkerHeartbeat
+
+    while time.monotonic() < give_up:
+        try:
+            if WorkerHeartbeat.objects.filter(started_at__gte=since).exists():
+                return
+        except Exception:  # noqa: BLE001 - the database may be busy: ask again
+            connection.close()
+        time.sleep(0.05)
 
 
 def inject(fault: str, run: Run, token: str) -> None:
+    from django.utils import timezone
+
     window = Window(fault, time.monotonic())
     with run.lock:
         run.windows.append(window)
@@ -321,6 +354,7 @@ def inject(fault: str, run: Run, token: str) -> None:
         stackctl("restart", "redis")
         check = "cache"
     elif fault == "worker":
+        killed_at = timezone.now()
         stackctl("kill", "worker")
         stackctl("start", "worker")
         check = "worker"
@@ -328,8 +362,11 @@ def inject(fault: str, run: Run, token: str) -> None:
         raise ValueError(fault)
     window.restarted = time.monotonic()
     give_up = time.monotonic() + 60
-    while not instances_answer(token, check) and time.monotonic() < give_up:
-        time.sleep(0.05)
+    if fault == "worker":
+        # The killed worker's last heartbeat stays fresh for a while: the worker is back
+        # when the new process has recorded its own.
+        wait_for_new_worker(since=killed_at, give_up=give_up)
+    wait_until_instances_answer(token, check, give_up=give_up)
     window.end = time.monotonic()
 
 
