@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from common.admin_mixins import AppModelViewSet, ScopedIndexView, ScopedInspectView
 
-from . import elections, objection_views, pdf_views, views
+from . import elections, import_views, objection_views, pdf_views, views
 from .models import Vote, VoteRules
 from .publication import in_objection_window
 from .selectors import vote_result, vote_tally
@@ -60,11 +60,21 @@ class VoteInspectView(ScopedInspectView):
                 else (elections.election_result(vote) if result else None)
             )
             context["can_conclude"] = elections.may_conclude(vote, user)
+            if result:
+                # The ballot-wide figures stand for participation only (DOMAIN 1.3); each
+                # candidate's approval is in the election table.
+                result = {
+                    **result,
+                    "by_choice": {},
+                    "checks": [c for c in result["checks"] if c["key"].startswith("quorum")],
+                }
         context.update(
             vote=vote,
             result=result,
             choice_rows=(
-                [(label, result["by_choice"][key]) for key, label in CHOICES] if result else []
+                [(label, result["by_choice"][key]) for key, label in CHOICES]
+                if result and result["by_choice"]
+                else []
             ),
             batches=batches,
             can_enter=can_enter and vote.status == "open",
@@ -120,6 +130,7 @@ class VoteViewSet(AppModelViewSet):
             path("start/", views.VoteCreateView.as_view(), name="start"),
             path("<int:pk>/action/<str:verb>/", views.VoteActionView.as_view(), name="action"),
             path("<int:pk>/entry/", views.BallotEntryView.as_view(), name="entry"),
+            path("<int:pk>/import/", import_views.BallotImportView.as_view(), name="import"),
             path(
                 "<int:pk>/election/conclude/",
                 views.ElectionConcludeView.as_view(),

@@ -1,0 +1,104 @@
+"""The admin upload of a ballot sheet: the whole file as one batch waiting for the
+second person, with the scan of the paper ballots attached; or nothing, every bad row
+named on the screen (issue 9 §3)."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.documents import get_document_model
+
+from disclosures.filings.choices import ScopeKind
+from disclosures.votes.models import Ballot, BallotBatch
+from tests.votes.helpers import accepted_filing, add_units, open_vote
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "楼栋,单元,房号,表决意见,受托人\n"
+
+
+@pytest.fixture(autouse=True)
+def storage_dirs(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def vote(world):
+    compound = world.tree.compounds[0]
+    add_units(compound, "5栋", [(room, "89.50") for room in ("501", "502", "503")])
+    filing = accepted_filing(
+        world, scope_kind=ScopeKind.BUILDINGS, buildings=[compound.buildings.get(name="5栋")]
+    )
+    return open_vote(world, filing)
+
+
+def sheet(text: str, name: str = "表决票.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("gbk"), content_type="text/csv")
+
+
+def url(vote) -> str:
+    return reverse("votes_vote:import", args=[vote.pk])
+
+
+def test_member_imports_a_sheet_with_its_scan(client, world, vote):
+    scan = get_document_model().objects.create(
+        title="5栋纸质表决票", file=ContentFile(b"%PDF-1.4 scan", name="scan.pdf"),
+        uploaded_by_user=world.member,
+    )  # fmt: skip
+    client.force_login(world.member)
+    inspect = client.get(reverse("votes_vote:inspect", args=[vote.pk])).content.decode()
+    assert url(vote) in inspect
+    form = client.get(url(vote))
+    assert form.status_code == 200 and "表决票汇总表" in form.content.decode()
+
+    response = client.post(
+        url(vote), {"file": sheet(HEADER + "5栋,1单元,501,同意,\n5栋,1单元,502,反对,王五\n"),
+                    "scan": scan.pk},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    batch = BallotBatch.objects.get(vote=vote)
+    assert batch.scan == scan and batch.is_pending and batch.original_name == "表决票.csv"
+    assert batch.entered_by == world.member
+    assert sorted(batch.ballots.values_list("entry__room", "choice")) == [
+        ("501", "agree"), ("502", "oppose"),
+    ]  # fmt: skip
+
+
+def test_a_bad_row_refuses_the_whole_file_and_names_it(client, world, vote):
+    client.force_login(world.member)
+    response = client.post(
+        url(vote), {"file": sheet(HEADER + "5栋,1单元,501,同意,\n5栋,1单元,999,同意,\n")}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "第3行" in page and "表决票文件未导入" in page
+    assert not Ballot.objects.exists() and not BallotBatch.objects.exists()
+
+
+def test_wrong_kind_of_file_is_refused_in_chinese(client, world, vote):
+    client.force_login(world.member)
+    response = client.post(url(vote), {"file": sheet("x", name="票.exe")})
+    assert "只接受 .csv" in response.content.decode()
+    assert not Ballot.objects.exists()
+
+
+def test_someone_elses_paper_cannot_be_attached(client, world, vote):
+    theirs = get_document_model().objects.create(
+        title="他人的文件", file=ContentFile(b"%PDF-1.4", name="x.pdf"),
+        uploaded_by_user=world.other_member,
+    )  # fmt: skip
+    client.force_login(world.member)
+    response = client.post(
+        url(vote), {"file": sheet(HEADER + "5栋,1单元,501,同意,\n"), "scan": theirs.pk}
+    )
+    assert response.status_code == 200
+    assert not Ballot.objects.exists()
+
+
+def test_outside_the_jurisdiction_the_vote_does_not_exist(client, world, vote):
+    client.force_login(world.other_member)
+    assert client.get(url(vote)).status_code == 404
+    response = client.post(url(vote), {"file": sheet(HEADER + "5栋,1单元,501,同意,\n")})
+    assert response.status_code == 404
+    assert not Ballot.objects.exists()
