@@ -65,7 +65,13 @@ def vote_result_pdf(*, vote: Vote, user) -> bytes:
 def _sheets_html(vote: Vote, entries) -> bytes:
     return _render(
         "votes/pdf/ballot_sheets.html",
-        {"vote": vote, "entries": entries, "choices": [str(c.label) for c in BallotChoice]},
+        {
+            "vote": vote,
+            "entries": entries,
+            "choices": [str(c.label) for c in BallotChoice],
+            # An election: one line per candidate (disclosures.votes.elections).
+            "items": list(vote.items.order_by("order")) if vote.election_id else [],
+        },
     )
 
 

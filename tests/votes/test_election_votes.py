@@ -37,6 +37,7 @@ from tests.votes.helpers import accepted_filing, add_units, confirm_all, today
 pytestmark = pytest.mark.django_db
 
 AGREE, OPPOSE, ABSTAIN = tally.AGREE, tally.OPPOSE, tally.ABSTAIN
+CANDIDATE_NOT_ELECTED = "达到当选票数，但名次在应选人数之外"
 
 
 def codes(error) -> set[str]:
@@ -634,3 +635,47 @@ class TestAdmin:
         assert election.status == ElectionStatus.HELD and election.term_id
         client.force_login(world.other_street)
         assert client.post(admin_url("election_conclude", vote.pk)).status_code == 404
+
+
+# ------------------------------------------------------------------ published figures
+
+
+class TestPublished:
+    def test_the_public_page_the_notice_pdf_and_the_command_name_the_elected(
+        self, world, client, tmp_path, settings
+    ):
+        import io
+        import subprocess
+
+        from django.core.cache import cache
+        from django.core.management import call_command
+
+        from cms.caching import registry_changed
+        from cms.setup import ensure_portal
+        from disclosures.votes import pdf
+
+        ensure_portal()
+        vote, (e, f, g) = contest(world)
+        vote = counted(world, vote)
+        out = io.StringIO()
+        call_command("tally_vote", str(vote.pk), stdout=out)
+        text = out.getvalue()
+        assert f"表决结果：当选：{g.name}、{f.name}" in text
+        assert f"{e.name}：同意 7 人，646.90 ㎡；{CANDIDATE_NOT_ELECTED}" in text
+        assert "同意人数 " not in text  # the ballot-wide approval would mean nothing here
+
+        publication.publish_notice(vote=vote, actor=world.member)
+        publication.publish_preliminary(vote=vote, actor=world.member)
+        cache.clear()
+        registry_changed()
+        html = client.get(f"/c/{vote.compound_id}/").content.decode()
+        assert f"当选：{g.name}、{f.name}" in html
+        assert str(ElectionTieRule.AREA_FIRST.label) in html
+
+        content = pdf.vote_result_pdf(vote=vote, user=world.member)
+        path = tmp_path / "result.pdf"
+        path.write_bytes(content)
+        extracted = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert g.name in extracted and "882.10" in extracted

@@ -31,6 +31,20 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
-            self.stdout.write(vote_result_text(data))
             if vote.election_id:
-                self.stdout.write(election_result_text(data["election"]))
+                # Participation is ballot-wide; approval and the outcome are per candidate.
+                election = data["election"]
+                shown = {
+                    **data,
+                    "by_choice": {},
+                    "checks": [c for c in data["checks"] if c["key"].startswith("quorum")],
+                    "decision": (
+                        _("当选：%(names)s") % {"names": "、".join(election["elected_names"])}
+                        if election["elected_names"]
+                        else _("无人当选")
+                    ),
+                }
+                self.stdout.write(vote_result_text(shown))
+                self.stdout.write(election_result_text(election))
+            else:
+                self.stdout.write(vote_result_text(data))
