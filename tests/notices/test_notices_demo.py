@@ -216,3 +216,21 @@ def test_seed_demo_gives_its_share_once(capsys):
     assert verify_chain(region_path=wenshan.path) == (published, None)
     call_command("seed_demo", compounds=12)
     assert disclosures_published_count(wenshan) == published
+
+
+def test_disclosing_compounds_are_spread_evenly_and_include_the_demo_logins():
+    """DOMAIN 0.5: 579 of 873, the same ones every time; a compound to include takes the
+    place of its nearest neighbour, the count unchanged."""
+    from types import SimpleNamespace
+
+    compounds = [SimpleNamespace(pk=pk) for pk in range(1, 874)]
+    chosen = demo.disclosing(compounds, 579)
+    assert len(chosen) == len({c.pk for c in chosen}) == 579
+    assert chosen == demo.disclosing(compounds, 579)
+    assert max(b.pk - a.pk for a, b in pairwise(chosen)) == 2
+    assert compounds[2] not in chosen
+    with_login = demo.disclosing(compounds, 579, include=[compounds[2]])
+    assert len(with_login) == 579 and compounds[2] in with_login
+    assert [c.pk for c in with_login] == sorted(c.pk for c in with_login)
+    assert len(set(map(id, chosen)) ^ set(map(id, with_login))) == 2
+    assert demo.disclosing(compounds[:5], 9) == compounds[:5]
