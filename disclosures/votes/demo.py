@@ -202,17 +202,13 @@ def plan_votes(
                 del pool[index]
                 return
 
+    def running(filing: Filing, earliest: date) -> Plan:
+        starts_on = max(earliest, today - timedelta(days=4))
+        ends_on = starts_on + timedelta(days=PERIOD_DAYS)
+        return Plan(filing, "open", starts_on, ends_on, IN_PROGRESS)
+
     for _n in range(OPEN_VOTES):
-        take(
-            lambda e: e <= today - timedelta(days=3),
-            lambda f, e: Plan(
-                f,
-                "open",
-                max(e, today - timedelta(days=4)),
-                max(e, today - timedelta(days=4)) + timedelta(days=PERIOD_DAYS),
-                IN_PROGRESS,
-            ),
-        )
+        take(lambda e: e <= today - timedelta(days=3), running)
     window_ends = today - timedelta(days=3)
     take(
         lambda e: e <= window_ends - timedelta(days=PERIOD_DAYS),
