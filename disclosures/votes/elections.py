@@ -34,7 +34,7 @@ from committees.services.committees import MemberSpec, committee_form, term_crea
 from common.access import can
 from disclosures.filings.choices import MatterType
 
-from . import election_tally, services, tally
+from . import election_tally, importing, services, tally
 from .choices import (
     BallotChoice,
     BallotSource,
@@ -294,6 +294,96 @@ def election_ballot_enter(
         ) from None
     _save_marks([(ballot, chosen)])
     return ballot
+
+
+def election_ballots_import(
+    *, vote: Vote, actor, header: list[Any], rows: list[tuple[int, list[Any]]], name: str
+) -> list[Ballot]:
+    """An election's ballot sheet: building, entrance, room, one column per candidate
+    (headed by the name, 同意 / 反对 / 弃权 in each), optionally the date and the proxy.
+    Every row is checked as in single entry (the cap, one choice per candidate) and
+    named when refused; all are saved or none (inside ``ballots_import``'s transaction)."""
+    desk = ElectionDesk(vote)
+    mapping: dict[str, int] = {}
+    columns: dict[int, int] = {}  # item id → column
+    names = {services.normalise(item.name): item for item in desk.items}
+    for index, raw in enumerate(header):
+        text = services.normalise(raw)
+        key = importing._HEADER_INDEX.get(text.lower())
+        if key and key != "choice" and key not in mapping:
+            mapping[key] = index
+        elif text in names and names[text].pk not in columns:
+            columns[names[text].pk] = index
+    missing = [str(importing.COLUMN_LABELS[k]) for k in ("building", "room") if k not in mapping]
+    missing += [item.name for item in desk.items if item.pk not in columns]
+    if missing:
+        raise importing.BallotImportError(
+            [(0, str(importing.MSG_MISSING_COLUMNS % {"columns": "、".join(missing)}))]
+        )
+
+    def cell(values: list[Any], key: str | int) -> Any:
+        index = mapping.get(key) if isinstance(key, str) else columns[key]
+        return values[index] if index is not None and index < len(values) else None
+
+    today = timezone.localdate()
+    errors: list[tuple[int, str]] = []
+    accepted: list[tuple[dict[str, Any], dict[int, str]]] = []
+    first_row: dict[int, int] = {}
+    for row, values in rows:
+        if not any(services.normalise(v) for v in values):
+            continue
+        cast_on = today
+        if "cast_on" in mapping and services.normalise(cell(values, "cast_on")):
+            cast_on = importing._date(cell(values, "cast_on"))
+            if cast_on is None:
+                text = services.normalise(cell(values, "cast_on"))
+                errors.append((row, str(importing.MSG_BAD_DATE % {"value": text})))
+                continue
+        marks = {
+            item_id: cell(values, item_id)
+            for item_id in columns
+            if services.normalise(cell(values, item_id))
+        }
+        try:
+            entry, chosen = desk.check_marks(
+                building=cell(values, "building"),
+                entrance=cell(values, "entrance"),
+                room=cell(values, "room"),
+                marks=marks,
+                cast_on=cast_on,
+            )
+        except ValidationError as error:
+            first = importing.entry_in_file(desk, values, cell, first_row)
+            if error.code == "second_ballot" and first:
+                errors.append(
+                    (row, str(importing.MSG_DUPLICATE_ROW % {"unit": first[1], "first": first[0]}))
+                )
+            else:
+                errors.append((row, "；".join(error.messages)))
+            continue
+        first_row[entry.pk] = row
+        desk.record_marks(entry, chosen)
+        proxy = services.normalise(cell(values, "proxy_name"))[:100]
+        accepted.append(
+            (
+                {
+                    "entry": entry,
+                    "choice": summary_choice(chosen.values()),
+                    "cast_on": cast_on,
+                    "proxy_name": proxy,
+                },
+                chosen,
+            )
+        )
+    if errors:
+        raise importing.BallotImportError(errors)
+    if not accepted:
+        raise importing.BallotImportError([(0, str(importing.MSG_NO_ROWS))])
+    ballots = services.ballots_create(
+        vote=vote, actor=actor, rows=[fields for fields, _marks in accepted], original_name=name
+    )
+    _save_marks([(b, m) for b, (_fields, m) in zip(ballots, accepted, strict=True)])
+    return ballots
 
 
 # ------------------------------------------------------------------ the tally

@@ -19,13 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from estates.importing import RegistryFileError, sheet_rows
 
 from .models import Ballot, Vote
-from .services import (
-    MSG_ELECTION_BALLOT,
-    BallotDesk,
-    _locked_open_vote,
-    ballots_create,
-    normalise,
-)
+from .services import BallotDesk, _locked_open_vote, ballots_create, normalise
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "building": ("楼栋", "楼号", "building"),
@@ -95,18 +89,22 @@ def _columns(header: list[Any]) -> dict[str, int]:
 def ballots_import(*, vote: Vote, actor, data: bytes, name: str) -> list[Ballot]:
     """Check every row of the file, then save all its ballots or none."""
     locked = _locked_open_vote(vote, actor)
-    if locked.election_id:
-        # An election ballot names every candidate: entered one by one (elections.py).
-        raise BallotImportError([(0, str(MSG_ELECTION_BALLOT))])
     try:
         rows = iter(sheet_rows(data, name))
         header = next(rows, None)
         if header is None:
             raise BallotImportError([(0, str(MSG_NO_ROWS))])
-        mapping = _columns(header)
         raw_rows = list(enumerate(rows, start=2))
     except RegistryFileError as error:
         raise BallotImportError([(0, str(MSG_FILE % {"reason": error.message}))]) from error
+    if locked.election_id:
+        # An election: one column per candidate instead of one choice.
+        from .elections import election_ballots_import
+
+        return election_ballots_import(
+            vote=locked, actor=actor, header=header, rows=raw_rows, name=name
+        )
+    mapping = _columns(header)
 
     desk = BallotDesk(locked)
     today = timezone.localdate()

@@ -197,6 +197,34 @@ class TestBallots:
             cast(world, vote, entry, {owners[0].name: "同意", owners[1].name: "也许"})
         assert codes(error) == {"unknown_choice"}
 
+    def test_a_sheet_with_a_column_per_candidate_is_imported_whole_or_not_at_all(self, world):
+        from disclosures.votes.importing import BallotImportError, ballots_import
+
+        owners = owners_in(world.tree.compounds[0], 3)
+        a, b, c = (o.name for o in owners)
+        vote = election_vote(world, published_election(world, owners, seats=2))
+        header = f"楼栋,单元,房号,{a},{b},{c}\n"
+        bad = header + "1栋,1单元,101,同意,同意,反对\n1栋,1单元,102,同意,同意,同意\n"
+        with pytest.raises(BallotImportError) as error:
+            ballots_import(vote=vote, actor=world.member, data=bad.encode("gbk"), name="x.csv")
+        assert error.value.rows[0][0] == 3 and "超过应选人数2人" in error.value.rows[0][1]
+        assert not Ballot.objects.filter(vote=vote).exists()
+        missing = f"楼栋,单元,房号,{a},{b}\n"
+        with pytest.raises(BallotImportError) as error:
+            ballots_import(vote=vote, actor=world.member, data=missing.encode(), name="x.csv")
+        assert c in error.value.messages[0]
+        good = header + "1栋,1单元,101,同意,同意,反对\n1栋,1单元,102,弃权,同意,反对\n"
+        ballots = ballots_import(vote=vote, actor=world.member, data=good.encode(), name="x.csv")
+        assert len(ballots) == 2
+        marks = {
+            (m.ballot.entry.room, m.item.name): m.choice
+            for m in BallotMark.objects.filter(ballot__vote=vote).select_related(
+                "ballot__entry", "item"
+            )
+        }
+        assert marks[("102", a)] == "abstain" and marks[("101", c)] == "oppose"
+        assert len(marks) == 6
+
     def test_a_plain_ballot_is_refused_on_an_election_vote(self, world):
         vote = election_vote(
             world, published_election(world, owners_in(world.tree.compounds[0], 2), seats=1)
