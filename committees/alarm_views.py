@@ -215,6 +215,10 @@ class AlarmIndexView(
             export_xlsx_url=f"?{_with(query, 'xlsx')}",
             can_handle=self.request.user.has_perm(alarm_services.HANDLE_PERM),
         )
+        # The bulk button only when some row shown can still be ticked.
+        context["can_bulk"] = context["can_handle"] and any(
+            alarm.can_be_handled and alarm.key not in self.handled for alarm in self.alarms
+        )
         return context
 
 
