@@ -29,7 +29,7 @@ from estates.models import Compound
 
 from .blocks import NoticeBodyBlock, block_error_messages
 from .choices import Frequency, Publisher
-from .public_cache import PublicPageMixin, mark_public
+from .public_cache import PublicPageMixin, board_notices, mark_public, routed_notice
 from .review import (  # noqa: F401  (CommunityReviewTask: a model of this app)
     MSG_UNREVIEWED,
     CommunityReviewTask,
@@ -125,29 +125,20 @@ class CompoundNoticesPage(PublicPageMixin, Page):
     jurisdiction_fields = ("compound__region_path", "compound_id")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors.notices import notice_list_public
-
         context = super().get_context(request, *args, **kwargs)
-        context["notices"] = notice_list_public(compound=self.compound)
+        context["notices"] = board_notices(self)
         return context
 
     def serve(self, request, *args, **kwargs):
         return mark_public(self, request, super().serve(request, *args, **kwargs))
 
     def route(self, request, path_components):
-        """A notice is loaded with its item and fingerprint in the routing query (Wagtail
-        takes one query for the child and another for its specific page)."""
+        """A live notice with its item, fingerprint and attachments, in one query and
+        kept per generation (public_cache), where Wagtail takes one query for the child
+        and another for its specific page."""
         if not path_components:
             return super().route(request, path_components)
-        notice = (
-            NoticePage.objects.select_related("item", "fingerprint", "corrects")
-            .filter(
-                path__range=self._get_children_path_interval(self.path),
-                depth=self.depth + 1,
-                slug=path_components[0],
-            )
-            .first()
-        )
+        notice = routed_notice(self, path_components[0])
         if notice is None:
             raise Http404
         notice._cached_parent_obj = self

@@ -10,6 +10,10 @@ and a poster's list depend on it.
 
 - Notice boards, notice pages and the Atom feeds are whole pages: anonymous readers get the
   stored response from ``PortalCacheMiddleware`` at no query (:func:`mark_public`).
+- With the page cache off, or for signed-in readers, the data behind a board (its notice
+  list) and a notice page (the notice routed by its slug, with its item, fingerprint,
+  corrected notice and attachments) are kept the same way (:func:`board_notices`,
+  :func:`routed_notice`), as the portal keeps its compound pages' data (cms.fragments).
 - PDFs (a notice, a notice-board poster) take a WeasyPrint render each: their bytes are kept
   for every reader, signed in or not (:func:`public_bytes`). A PDF prints the compound's
   chain head "at the moment of printing": a cached copy was printed under the current
@@ -51,6 +55,37 @@ def poster_cache_name(request: HttpRequest, pk: int, size: str) -> str:
     """The poster's QR code carries the request's host (validated by ALLOWED_HOSTS)."""
     host = hashlib.sha256(request.get_host().encode()).hexdigest()[:16]
     return f"{POSTER_PREFIX}:{pk}:{size}:{host}"
+
+
+def board_notices(board) -> list:
+    """The public notices of a board, newest first (its list takes no query parameter;
+    one that did would need it in the key)."""
+    from .selectors.notices import notice_list_public
+
+    return portal_data(
+        f"notices:board:{board.pk}", lambda: list(notice_list_public(compound=board.compound))
+    )
+
+
+def routed_notice(board, slug: str):
+    """The live notice under ``board`` with this slug, or None (a draft, scheduled,
+    expired or withdrawn notice is not live: nothing of it is stored)."""
+    from .models import NoticePage
+
+    def build():
+        return (
+            NoticePage.objects.live()
+            .select_related("item", "fingerprint", "corrects")
+            .prefetch_related("attachments")
+            .filter(
+                path__range=board._get_children_path_interval(board.path),
+                depth=board.depth + 1,
+                slug=slug,
+            )
+            .first()
+        )
+
+    return portal_data(f"notices:notice:{board.pk}:{slug}", build)
 
 
 def mark_public(page, request: HttpRequest, response: HttpResponse) -> HttpResponse:
