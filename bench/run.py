@@ -6,6 +6,8 @@ Prints, from one run, ratios that do not depend on the machine's speed:
   data cache off (every request reads the database);
 - SQL queries of the main public pages and admin listings at demo and province scale;
 - the scoped compound listing of a street officer against the same listing unscoped;
+- every add and edit form of our admin viewsets as a street officer (bench/admin_forms.py):
+  the slowest one's server time against the 0.5 s target and against the bare view;
 - importing 100,000 units against a raw bulk insert of the same rows;
 - owners' votes (bench/votes.py): a 20,000-unit tally against raw SQL, importing 20,000
   ballots, and the filing form PDF.
@@ -295,6 +297,9 @@ def main() -> None:
     RESULTS["queries_province"] = query_counts("province scale")
     RESULTS["latency_province_ms"] = page_latency()
     RESULTS["scoped_listing"] = scoped_listing()
+    from bench.admin_forms import admin_forms_bench
+
+    RESULTS["admin_forms"] = admin_forms_bench()
     RESULTS["throughput"] = throughput(page_paths()["compound"])
     RESULTS["import"] = import_vs_raw()
     from bench.votes import votes_bench
@@ -335,6 +340,9 @@ def report() -> None:
         f"compound listing for a street officer {s['scoped_ms']:.2f} ms vs unscoped "
         f"{s['unscoped_ms']:.2f} ms -> {s['ratio']:.2f}x"
     )
+    from bench.admin_forms import report as forms_report
+
+    forms_report(r["admin_forms"], say)
     i = r["import"]
     say(
         f"import of {i['units']:,} units {i['import_s']:.1f} s vs raw bulk insert "
