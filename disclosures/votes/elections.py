@@ -161,6 +161,10 @@ class ElectionDesk(services.BallotDesk):
             ballot__vote=vote, ballot__voided=False
         ).values_list("ballot__entry_id", "item_id", "choice"):
             self.marks.setdefault(entry_id, {})[item_id] = choice
+        # One unit's marks per person (SPC 9), to compare a further unit of theirs.
+        self.person_marks: dict[Any, int] = {
+            self.person_of[entry_id]: entry_id for entry_id in self.marks
+        }
 
     def _item(self, key: Any) -> ElectionItem | None:
         text = services.normalise(key)
@@ -219,14 +223,13 @@ class ElectionDesk(services.BallotDesk):
         entry = self.entries.get(key)
         if entry is not None and entry.pk not in self.cast:
             # SPC 9: units of one person carry one set of choices (DOMAIN 1.6).
-            person = self.person_of[entry.pk]
-            for other_id, other_marks in self.marks.items():
-                if self.person_of[other_id] == person and other_marks != chosen:
-                    raise ValidationError(
-                        MSG_PERSON_MARKS,
-                        code="person_split",
-                        params={"unit": str(entry), "other": str(self.by_pk[other_id])},
-                    )
+            other_id = self.person_marks.get(self.person_of[entry.pk])
+            if other_id is not None and self.marks[other_id] != chosen:
+                raise ValidationError(
+                    MSG_PERSON_MARKS,
+                    code="person_split",
+                    params={"unit": str(entry), "other": str(self.by_pk[other_id])},
+                )
         entry, _value = self.check(
             building=building, entrance=entrance, room=room, choice=summary, cast_on=cast_on
         )
@@ -235,6 +238,7 @@ class ElectionDesk(services.BallotDesk):
     def record_marks(self, entry: ElectorateEntry, chosen: dict[int, str]) -> None:
         self.record(entry, summary_choice(chosen.values()))
         self.marks[entry.pk] = chosen
+        self.person_marks.setdefault(self.person_of[entry.pk], entry.pk)
 
 
 def _save_marks(ballots_marks: list[tuple[Ballot, dict[int, str]]]) -> None:

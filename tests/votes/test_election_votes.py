@@ -225,6 +225,22 @@ class TestBallots:
         assert marks[("102", a)] == "abstain" and marks[("101", c)] == "oppose"
         assert len(marks) == 6
 
+    def test_one_persons_units_carry_one_set_of_choices_spc_9(self, world):
+        from tests.votes.helpers import developer
+
+        compound = world.tree.compounds[0]
+        owners = owners_in(compound, 2)
+        add_units(compound, "8栋", [("801", "90.00"), ("802", "90.00")], owner=developer())
+        vote = election_vote(world, published_election(world, owners, seats=1))
+        rooms = entries_by_room(vote)
+        a, b = (o.name for o in owners)
+        cast(world, vote, rooms["801"], {a: "同意", b: "反对"})
+        with pytest.raises(ValidationError) as error:
+            cast(world, vote, rooms["802"], {a: "反对", b: "同意"})
+        assert codes(error) == {"person_split"} and "8栋 1单元 801" in error.value.messages[0]
+        cast(world, vote, rooms["802"], {a: "同意", b: "反对"})
+        assert Ballot.objects.filter(vote=vote).count() == 2
+
     def test_a_plain_ballot_is_refused_on_an_election_vote(self, world):
         vote = election_vote(
             world, published_election(world, owners_in(world.tree.compounds[0], 2), seats=1)
