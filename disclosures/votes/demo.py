@@ -294,7 +294,7 @@ class VoteRun:
 
     def ballots(self, *, until: date, confirm_last: bool = True) -> None:
         """The ballots of the planned choices, cast up to ``until``: two sheets imported
-        (first day, middle of the period), then the last ones entered one by one from
+        (the second day and mid-period), then the last few entered one by one from
         the paper ballots; the checker confirms each batch the same evening."""
         vote, plan = self.vote, self.plan
         entries = list(vote.electorate.order_by("building_name", "entrance", "room"))
