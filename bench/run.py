@@ -10,7 +10,9 @@ Prints, from one run, ratios that do not depend on the machine's speed:
   the slowest one's server time against the 0.5 s target and against the bare view;
 - importing 100,000 units against a raw bulk insert of the same rows;
 - owners' votes (bench/votes.py): a 20,000-unit tally against raw SQL, importing 20,000
-  ballots, and the filing form PDF.
+  ballots, and the filing form PDF;
+- public notices (bench/notices.py): 200,000 notices; the notice board and a notice page
+  against the bare view, cached and not, a notice PDF and a Chinese search.
 Writes the figures to var/bench.json; docs/benchmarks.md records a run.
 """
 
@@ -305,6 +307,9 @@ def main() -> None:
     from bench.votes import votes_bench
 
     RESULTS["votes"] = votes_bench()
+    from bench.notices import notices_bench
+
+    RESULTS["notices"] = notices_bench()
     report()
 
 
@@ -352,6 +357,9 @@ def report() -> None:
     from bench.votes import report as votes_report
 
     votes_report(r["votes"])
+    from bench.notices import report as notices_report
+
+    notices_report(r["notices"])
     (ROOT / "var").mkdir(exist_ok=True)
     (ROOT / "var" / "bench.json").write_text(json.dumps(r, indent=2, ensure_ascii=False))
 
