@@ -4,6 +4,7 @@ create a page per compound."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -87,6 +88,27 @@ class PortalHomePage(RoutablePageMixin, Page):
         return cached_view_restrictions(
             self, lambda: PageViewRestriction.objects.filter(page__path__in=prefixes)
         )
+
+    def route(self, request, path_components):
+        """The portal's own routes first; any other first segment names a child, which
+        can only be a compound's notice board: loaded with its compound in one query
+        instead of Wagtail's two (the child, then its specific page) and a third for the
+        compound the board reads (the notice pages' query budget)."""
+        if self.live and path_components:
+            try:
+                self.resolve_subpage("/" + "/".join(path_components) + "/")
+            except Http404:
+                board_model = apps.get_model("notices", "CompoundNoticesPage")
+                board = (
+                    board_model.objects.child_of(self)
+                    .filter(slug=path_components[0])
+                    .select_related("compound")
+                    .first()
+                )
+                if board is None:
+                    raise
+                return board.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def _base_url(self, request: HttpRequest) -> str:
         """The portal is normally the site root: its URL is the script prefix, known without

@@ -125,8 +125,27 @@ class CompoundNoticesPage(PublicPageMixin, Page):
     jurisdiction_fields = ("compound__region_path", "compound_id")
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import board
+
         context = super().get_context(request, *args, **kwargs)
-        context["notices"] = board_notices(self)
+        board_url = self.get_url(request) or ""
+        # The board sits right under the portal home, where compound pages live (c/<pk>/).
+        suffix = f"{self.slug}/"
+        portal_url = board_url[: -len(suffix)] if board_url.endswith(suffix) else "/"
+        entries = board_notices(
+            self, board_url=board_url, compound_url=f"{portal_url}c/{self.compound_id}/"
+        )
+        kind = request.GET.get("kind", "")[:40]
+        year = request.GET.get("year", "")[:4]
+        shown = board.board_filter(entries, kind=kind, year=year)
+        context.update(
+            entries=board.board_page(shown, request.GET.get("page")),
+            kinds=board.board_kinds(entries),
+            years=board.board_years(entries),
+            kind=kind,
+            year=year,
+            filtered=len(shown) != len(entries),
+        )
         return context
 
     def serve(self, request, *args, **kwargs):

@@ -57,13 +57,17 @@ def poster_cache_name(request: HttpRequest, pk: int, size: str) -> str:
     return f"{POSTER_PREFIX}:{pk}:{size}:{host}"
 
 
-def board_notices(board) -> list:
-    """The public notices of a board, newest first (its list takes no query parameter;
-    one that did would need it in the key)."""
-    from .selectors.notices import notice_list_public
+def board_notices(board, *, board_url: str, compound_url: str) -> list:
+    """Everything on a board (its notices, the stages of the compound's votes and the
+    candidate notice: selectors.board), newest first, unfiltered: the filter by kind and
+    year and the page are applied to this list, so they need no place in the key."""
+    from .selectors.board import board_entries
 
     return portal_data(
-        f"notices:board:{board.pk}", lambda: list(notice_list_public(compound=board.compound))
+        f"notices:board:{board.pk}:{board_url}",
+        lambda: board_entries(
+            compound=board.compound, board_url=board_url, compound_url=compound_url
+        ),
     )
 
 
