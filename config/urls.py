@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.site_admin import site_admin_overrides
 from cms.views import bench_bare, language_switch
 from common.documents import document_admin_overrides
 from common.exports import stock_report_export_overrides
@@ -22,6 +23,8 @@ urlpatterns = [
     *stock_report_export_overrides("admin/"),
     # Before the admin: its pages about one document answer 404 for a paper not readable.
     *document_admin_overrides("admin/"),
+    # Before the admin: its site listing with the columns named in Chinese.
+    *site_admin_overrides("admin/"),
     path("admin/", include(wagtailadmin_urls)),
     # Before Wagtail's: private papers are served marked for their reader only.
     re_path(r"^documents/(\d+)/(.*)$", document_serve, name="wagtaildocs_serve"),

@@ -51,12 +51,11 @@ PROPER = {
 # Names of records, not interface text: Wagtail's seed groups, workflow, task and root
 # page, django-guardian's anonymous user, and the English language's own name.
 NAMES = re.compile(r"\b(Moderators approval|Moderators|Editors|Root|AnonymousUser|English)\b")
-# English that no catalogue reaches, on settings pages only the superuser opens: Wagtail's
-# site listing has columns without labels (named after the fields), the page chooser of
-# the group and workflow forms is labelled by its field name, and permission names are
-# rows of Django's permission table written in English by migrations. Staff roles see none.
+# English that no catalogue reaches, on settings pages only the superuser opens: the page
+# chooser of the group and workflow forms is labelled by its field name, and permission
+# names are rows of Django's permission table written in English by migrations. Staff
+# roles see none. (The site listing's columns are named in Chinese: cms.site_admin.)
 HARDCODED = {
-    "/admin/sites/": {"Port", "Site", "name", "page"},
     "/admin/workflows/edit/": {"Page"},
     "/admin/groups/edit/": None,  # permission names
 }
