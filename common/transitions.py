@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -128,8 +129,11 @@ class Workflow:
         reason: str = "",
         changes: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,
+        at: datetime | None = None,
     ) -> models.Model:
-        """Fire a verb on obj as actor; returns the locked, updated instance."""
+        """Fire a verb on obj as actor; returns the locked, updated instance. ``at``
+        (default now) is the moment the audit entry records, for a history written
+        afterwards with explicit dates (the demo seed)."""
         transition = self.by_name[verb]
         model = type(obj)
         with transaction.atomic():
@@ -167,6 +171,7 @@ class Workflow:
                 instance=locked,
                 action=self.action_name(verb),
                 user=actor,
+                timestamp=at or timezone.now(),
                 data={
                     "from": source,
                     "to": transition.target,

@@ -11,10 +11,12 @@ the final result published. Most votes pass; some fail for want of participation
 (DOMAIN 1.3) or of approval (DOMAIN 1.4); exactly one is in its objection window today,
 two are still open and one was cancelled.
 
-The vote services read Django's clock (a vote opens only on or after its first day, a
-ballot is never dated after today, the final result waits for the end of the window), so
-the demo holds that clock at one fixed moment after another (:class:`Clock`), each derived
-from ``today``: every audit entry, ballot and batch carries the date it would have had.
+The vote services judge dates by the moment they are given (``at``: a vote opens only
+on or after its first day, a ballot is never dated after that day, the final result waits
+for the end of the window), so the demo passes each step an explicit moment derived from
+``today`` (never later than the real clock): every audit entry, ballot, batch and
+objection carries the date it would have had. The votes' own created/updated times are
+the real ones.
 """
 
 from __future__ import annotations
@@ -87,30 +89,11 @@ OBJECTIONS = (
 )
 
 
-def _moment(day: date, hour: int = 10, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
-class Clock:
-    """Django's clock (``timezone.now``, and so ``localdate``, ``auto_now`` fields and
-    the audit log) held at the moment last set, while the context is entered."""
-
-    def __init__(self, day: date):
-        self.moment = _moment(day)
-        self._real = None
-
-    def at(self, day: date, hour: int = 10, minute: int = 0) -> None:
-        """Set the clock; a moment later today than the real clock waits at its time."""
-        moment = _moment(day, hour, minute)
-        self.moment = min(moment, self._real()) if self._real else moment
-
-    def __enter__(self) -> Clock:
-        self._real = timezone.now
-        timezone.now = lambda: self.moment
-        return self
-
-    def __exit__(self, *exc) -> None:
-        timezone.now = self._real
+def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    """The moment of a step on ``day``; one later today than the real clock waits at
+    the real time."""
+    moment = timezone.make_aware(datetime.combine(day, time(hour, minute)))
+    return min(moment, timezone.now())
 
 
 class Desk:
@@ -272,25 +255,24 @@ def _sheet(rows: list[tuple[ElectorateEntry, str, date]]) -> bytes:
 
 
 class VoteRun:
-    """One vote from creation to where its plan leaves it, on the fixed clock."""
+    """One vote from creation to where its plan leaves it, each step at its moment."""
 
-    def __init__(self, plan: Plan, index: int, clock: Clock, desk: Desk, today: date):
-        self.plan, self.index, self.clock, self.today = plan, index, clock, today
+    def __init__(self, plan: Plan, index: int, desk: Desk, today: date):
+        self.plan, self.index, self.today = plan, index, today
         self.clerk, self.checker = desk.pair(plan.filing.compound)
         self.vote: Vote | None = None
 
     def open(self) -> None:
         plan = self.plan
-        self.clock.at(plan.starts_on - timedelta(days=1), 16)
         self.vote = services.vote_create(
             filing=plan.filing,
             actor=self.clerk,
             starts_on=plan.starts_on,
             ends_on=plan.ends_on,
+            at=at(plan.starts_on - timedelta(days=1), 16),
         )
-        self.clock.at(plan.starts_on, 9)
-        services.vote_open(vote=self.vote, actor=self.clerk)
-        publication.publish_notice(vote=self.vote, actor=self.clerk)
+        services.vote_open(vote=self.vote, actor=self.clerk, at=at(plan.starts_on, 9))
+        publication.publish_notice(vote=self.vote, actor=self.clerk, at=at(plan.starts_on, 9))
 
     def ballots(self, *, until: date, confirm_last: bool = True) -> None:
         """The ballots of the planned choices, cast up to ``until``: two sheets imported
@@ -307,40 +289,36 @@ class VoteRun:
         for number, (part, day) in enumerate(((sheets[:half], days[0]), (sheets[half:], days[1]))):
             if not part or day > until:
                 continue
-            self.clock.at(day, 19)
             batch_rows = [(e, choice[e.pk], day) for e in part]
             ballots = ballots_import(
                 vote=vote,
                 actor=self.clerk,
                 data=_sheet(batch_rows),
                 name=f"第{number + 1}批表决票.csv",
+                at=at(day, 19),
             )
-            self.clock.at(day, 21)
-            services.batch_confirm(batch=ballots[0].batch, actor=self.checker)
+            services.batch_confirm(batch=ballots[0].batch, actor=self.checker, at=at(day, 21))
         day = min(plan.ends_on, until)
         if not paper or day <= days[0]:
             return
-        self.clock.at(day, 17)
-        batch = self._enter(paper, choice, day)
+        batch = self._enter(paper, choice, day, 17)
         if plan.kind == "final" and plan.number == 0:
             # Four eyes at work: the checker finds a slip against the paper ballots and
             # sends the batch back; it stays void and the ballots go in again.
-            self.clock.at(day, 18)
             services.batch_reject(
                 batch=batch,
                 actor=self.checker,
                 reason="第2张表决票录入的房号与纸质票不符，请核对后重新录入。",
+                at=at(day, 18),
             )
-            self.clock.at(day, 19)
-            batch = self._enter(paper, choice, day)
+            batch = self._enter(paper, choice, day, 19)
         if confirm_last:
-            self.clock.at(day, 21)
-            services.batch_confirm(batch=batch, actor=self.checker)
+            services.batch_confirm(batch=batch, actor=self.checker, at=at(day, 21))
 
-    def _enter(self, entries: list[ElectorateEntry], choice: dict[int, str], day: date):
+    def _enter(self, entries: list[ElectorateEntry], choice: dict[int, str], day: date, hour: int):
+        """The paper ballots entered one a minute from ``hour`` on ``day``."""
         ballot = None
         for minute, entry in enumerate(entries):
-            self.clock.at(day, self.clock.moment.hour, minute)
             ballot = services.ballot_enter(
                 vote=self.vote,
                 actor=self.clerk,
@@ -349,22 +327,19 @@ class VoteRun:
                 room=entry.room,
                 choice=choice[entry.pk],
                 cast_on=day,
+                at=at(day, hour, minute),
             )
         return ballot.batch
 
     def count(self, day: date) -> None:
-        self.clock.at(day, 9)
-        services.vote_close(vote=self.vote, actor=self.clerk)
-        self.clock.at(day, 15)
-        services.vote_count(vote=self.vote, actor=self.clerk)
-        self.clock.at(day, 17)
-        publication.publish_preliminary(vote=self.vote, actor=self.clerk)
+        services.vote_close(vote=self.vote, actor=self.clerk, at=at(day, 9))
+        services.vote_count(vote=self.vote, actor=self.clerk, at=at(day, 15))
+        publication.publish_preliminary(vote=self.vote, actor=self.clerk, at=at(day, 17))
 
     def objection(self, lodged_on: date, number: int, *, answer_on: date | None) -> None:
         content, answer = OBJECTIONS[number % len(OBJECTIONS)]
         entries = list(self.vote.electorate.order_by("pk")[:7])
         entry = entries[number % len(entries)]
-        self.clock.at(lodged_on, 11)
         objection = publication.objection_lodge(
             vote=self.vote,
             actor=self.clerk,
@@ -372,20 +347,22 @@ class VoteRun:
             content=content,
             entry=entry,
             lodged_on=lodged_on,
+            at=at(lodged_on, 11),
         )
         if answer_on is not None:
-            self.clock.at(answer_on, 16)
-            publication.objection_answer(objection=objection, actor=self.clerk, answer=answer)
+            publication.objection_answer(
+                objection=objection, actor=self.clerk, answer=answer, at=at(answer_on, 16)
+            )
 
     def run(self) -> Vote:
         plan = self.plan
         self.open()
         if plan.kind == "cancelled":
-            self.clock.at(min(plan.starts_on + timedelta(days=2), self.today), 10)
             services.vote_cancel(
                 vote=self.vote,
                 actor=self.clerk,
                 reason="物业服务企业选聘方案需按业主意见调整，本次表决取消，调整后重新报备。",
+                at=at(min(plan.starts_on + timedelta(days=2), self.today), 10),
             )
             return self.vote
         if plan.kind == "open":
@@ -407,8 +384,9 @@ class VoteRun:
                 plan.number,
                 answer_on=counted_on + timedelta(days=3),
             )
-        self.clock.at(self.vote.objections_until + timedelta(days=1), 10)
-        publication.publish_final(vote=self.vote, actor=self.clerk)
+        publication.publish_final(
+            vote=self.vote, actor=self.clerk, at=at(self.vote.objections_until + timedelta(days=1))
+        )
         return self.vote
 
 
@@ -416,15 +394,14 @@ def seed_votes(
     *, region: Region, today: date, count: int = WENSHAN_VOTES, max_units: int = MAX_UNITS
 ) -> dict[str, int]:
     """The votes of :func:`plan_votes`, each taken through the services to where its
-    plan leaves it, on a clock derived from ``today``. Returns how many ended how."""
+    plan leaves it, at moments derived from ``today``. Returns how many ended how."""
     plans = plan_votes(region, today, count=count, max_units=max_units)
     desk = Desk()
     figures: dict[str, int] = {}
-    with Clock(today) as clock:
-        for index, plan in enumerate(plans):
-            vote = VoteRun(plan, index, clock, desk, today).run()
-            key = vote.result.get("outcome") if plan.kind == "final" else plan.kind
-            figures[key] = figures.get(key, 0) + 1
+    for index, plan in enumerate(plans):
+        vote = VoteRun(plan, index, desk, today).run()
+        key = vote.result.get("outcome") if plan.kind == "final" else plan.kind
+        figures[key] = figures.get(key, 0) + 1
     return figures
 
 

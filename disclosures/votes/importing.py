@@ -86,8 +86,12 @@ def _columns(header: list[Any]) -> dict[str, int]:
 
 
 @transaction.atomic
-def ballots_import(*, vote: Vote, actor, data: bytes, name: str) -> list[Ballot]:
-    """Check every row of the file, then save all its ballots or none."""
+def ballots_import(
+    *, vote: Vote, actor, data: bytes, name: str, at: datetime.datetime | None = None
+) -> list[Ballot]:
+    """Check every row of the file, then save all its ballots or none; ``at`` (default
+    now) is when they are entered, and its day the latest date a ballot may carry."""
+    now = at or timezone.now()
     locked = _locked_open_vote(vote, actor)
     try:
         rows = iter(sheet_rows(data, name))
@@ -106,8 +110,8 @@ def ballots_import(*, vote: Vote, actor, data: bytes, name: str) -> list[Ballot]
         )
     mapping = _columns(header)
 
-    desk = BallotDesk(locked)
-    today = timezone.localdate()
+    today = timezone.localdate(now)
+    desk = BallotDesk(locked, today)
     errors: list[tuple[int, str]] = []
     accepted: list[dict[str, Any]] = []
     first_row: dict[int, int] = {}
@@ -156,7 +160,7 @@ def ballots_import(*, vote: Vote, actor, data: bytes, name: str) -> list[Ballot]
         raise BallotImportError(errors)
     if not accepted:
         raise BallotImportError([(0, str(MSG_NO_ROWS))])
-    return ballots_create(vote=locked, actor=actor, rows=accepted, original_name=name)
+    return ballots_create(vote=locked, actor=actor, rows=accepted, original_name=name, at=now)
 
 
 def entry_in_file(desk: BallotDesk, values, cell, first_row: dict[int, int]):

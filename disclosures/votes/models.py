@@ -14,6 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -278,7 +279,7 @@ class BallotBatch(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now, editable=False)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("复核人"),
@@ -365,7 +366,7 @@ class Ballot(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now, editable=False)
 
     jurisdiction_fields = ("vote__compound__region_path", "vote__compound_id")
 
@@ -418,7 +419,7 @@ class Objection(models.Model):
         related_name="+",
         editable=False,
     )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now, editable=False)
 
     jurisdiction_fields = ("vote__compound__region_path", "vote__compound_id")
 

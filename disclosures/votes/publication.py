@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -72,17 +72,19 @@ def in_objection_window(vote: Vote, today: date | None = None) -> bool:
 
 
 @transaction.atomic
-def publish_notice(*, vote: Vote, actor) -> Vote:
-    """The vote notice: matter, period and the frozen electorate's totals."""
+def publish_notice(*, vote: Vote, actor, at: datetime | None = None) -> Vote:
+    """The vote notice: matter, period and the frozen electorate's totals. ``at``
+    (default now), here and below, is the moment recorded and the day judged by."""
+    now = at or timezone.now()
     return PUBLICATION_WORKFLOW.fire(
-        vote, "publish_notice", actor=actor, changes={"notice_published_at": timezone.now()}
+        vote, "publish_notice", actor=actor, changes={"notice_published_at": now}, at=now
     )
 
 
 @transaction.atomic
-def publish_preliminary(*, vote: Vote, actor) -> Vote:
+def publish_preliminary(*, vote: Vote, actor, at: datetime | None = None) -> Vote:
     """The counted result, made public; the objection window starts the next day."""
-    now = timezone.now()
+    now = at or timezone.now()
     until = due_date(timezone.localdate(now), objection_days_for(vote.compound))
     return PUBLICATION_WORKFLOW.fire(
         vote,
@@ -90,14 +92,17 @@ def publish_preliminary(*, vote: Vote, actor) -> Vote:
         actor=actor,
         changes={"preliminary_published_at": now, "objections_until": until},
         data={"objections_until": until.isoformat()},
+        at=now,
     )
 
 
 @transaction.atomic
-def publish_final(*, vote: Vote, actor) -> Vote:
-    """The final result: the window is over and every objection answered."""
+def publish_final(*, vote: Vote, actor, at: datetime | None = None) -> Vote:
+    """The final result: the window is over (on the day of ``final_published_at``) and
+    every objection answered."""
+    now = at or timezone.now()
     vote = PUBLICATION_WORKFLOW.fire(
-        vote, "publish_final", actor=actor, changes={"final_published_at": timezone.now()}
+        vote, "publish_final", actor=actor, changes={"final_published_at": now}, at=now
     )
     if may_conclude(vote, actor):
         # An election vote: the final result seats the elected (DOMAIN 4.4 handover);
@@ -118,12 +123,15 @@ def objection_lodge(
     content: str,
     entry: ElectorateEntry | None = None,
     lodged_on: date | None = None,
+    at: datetime | None = None,
 ) -> Objection:
     """Record an owner's objection received during the window (DOMAIN 1.9: kept)."""
+    now = at or timezone.now()
+    today = timezone.localdate(now)
     locked = Vote.objects.select_for_update().get(pk=vote.pk)
     authorise(actor, MANAGE_VOTE, locked, level=VIEW)
-    lodged_on = lodged_on or timezone.localdate()
-    if not in_objection_window(locked, lodged_on) or lodged_on > timezone.localdate():
+    lodged_on = lodged_on or today
+    if not in_objection_window(locked, lodged_on) or lodged_on > today:
         raise ValidationError(MSG_WINDOW_CLOSED, code="window_closed")
     if not lodged_by_name.strip() or not content.strip():
         raise ValidationError(MSG_CONTENT_REQUIRED, code="content_required")
@@ -136,18 +144,23 @@ def objection_lodge(
         content=content.strip(),
         lodged_on=lodged_on,
         recorded_by=actor,
+        created_at=now,
     )
-    log(instance=objection, action="wagtail.create", user=actor)
+    log(instance=objection, action="wagtail.create", user=actor, timestamp=now)
     return objection
 
 
 @transaction.atomic
-def objection_answer(*, objection: Objection, actor, answer: str) -> Objection:
+def objection_answer(
+    *, objection: Objection, actor, answer: str, at: datetime | None = None
+) -> Objection:
+    now = at or timezone.now()
     return OBJECTION_WORKFLOW.fire(
         objection,
         "answer",
         actor=actor,
-        changes={"answer": answer.strip(), "answered_at": timezone.now()},
+        changes={"answer": answer.strip(), "answered_at": now},
+        at=now,
     )
 
 

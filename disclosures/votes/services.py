@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -100,9 +100,14 @@ def vote_create(
     ends_on: date,
     buildings: Iterable[Building] | None = None,
     units: Iterable[Unit] | None = None,
+    at: datetime | None = None,
 ) -> Vote:
     """A draft vote on a filed matter: the matter type and scope come from the filing
-    (DOMAIN 1.4, 1.7); a cost-sharing scope names its units."""
+    (DOMAIN 1.4, 1.7); a cost-sharing scope names its units. ``at`` (default now), here
+    and in the other vote services, is the moment recorded in the audit log and the
+    timestamps the service sets, and the "today" it judges dates by: the demo seed
+    writes a history with explicit dates. The vote's own created/updated times are the
+    real ones."""
     authorise(actor, MANAGE_VOTE, filing.compound, level=VIEW)
     if ends_on < starts_on:
         raise ValidationError(MSG_PERIOD_ORDER, code="period_order")
@@ -134,7 +139,7 @@ def vote_create(
         vote.scope_buildings.set(buildings)
     if vote.scope_kind == ScopeKind.COST_SHARING:
         vote.scope_units.set(units)
-    log(instance=vote, action="wagtail.create", user=actor)
+    log(instance=vote, action="wagtail.create", user=actor, timestamp=at or timezone.now())
     return vote
 
 
@@ -216,17 +221,19 @@ def _freeze_electorate(vote: Vote) -> list[ElectorateEntry]:
 
 
 @transaction.atomic
-def vote_open(*, vote: Vote, actor) -> Vote:
-    """Open the vote (DOMAIN 11.2 checked by the transition) and freeze its electorate;
-    a refusal leaves the vote a draft with no electorate."""
+def vote_open(*, vote: Vote, actor, at: datetime | None = None) -> Vote:
+    """Open the vote (DOMAIN 11.2 checked by the transition, on the day of ``opened_at``)
+    and freeze its electorate; a refusal leaves the vote a draft with no electorate."""
+    now = at or timezone.now()
     VOTE_WORKFLOW.fire(
         vote,
         "open",
         actor=actor,
         changes={
-            "opened_at": timezone.now(),
+            "opened_at": now,
             "silent_with_majority": silent_with_majority_for(vote.compound),
         },
+        at=now,
     )
     entries = _freeze_electorate(vote)
     result = tally.tally(
@@ -241,12 +248,12 @@ def vote_open(*, vote: Vote, actor) -> Vote:
 
 
 @transaction.atomic
-def vote_close(*, vote: Vote, actor) -> Vote:
-    return VOTE_WORKFLOW.fire(vote, "close", actor=actor)
+def vote_close(*, vote: Vote, actor, at: datetime | None = None) -> Vote:
+    return VOTE_WORKFLOW.fire(vote, "close", actor=actor, at=at)
 
 
 @transaction.atomic
-def vote_count(*, vote: Vote, actor) -> Vote:
+def vote_count(*, vote: Vote, actor, at: datetime | None = None) -> Vote:
     """Count a closed vote and store the result with it (the figures published)."""
     result = vote_tally(vote)
     data = vote_result(vote, result)
@@ -255,18 +262,20 @@ def vote_count(*, vote: Vote, actor) -> Vote:
         from .elections import election_result
 
         data["election"] = election_result(vote)
+    now = at or timezone.now()
     return VOTE_WORKFLOW.fire(
         vote,
         "count",
         actor=actor,
-        changes={"result": data, "counted_at": timezone.now()},
+        changes={"result": data, "counted_at": now},
         data={"outcome": result.outcome},
+        at=now,
     )
 
 
 @transaction.atomic
-def vote_cancel(*, vote: Vote, actor, reason: str) -> Vote:
-    return VOTE_WORKFLOW.fire(vote, "cancel", actor=actor, reason=reason)
+def vote_cancel(*, vote: Vote, actor, reason: str, at: datetime | None = None) -> Vote:
+    return VOTE_WORKFLOW.fire(vote, "cancel", actor=actor, reason=reason, at=at)
 
 
 # ------------------------------------------------------------------ ballots
@@ -277,8 +286,9 @@ class BallotDesk:
     address, who is one person, the ballots already in. Used by single entry and by
     file import alike, so both refuse the same things with the same words."""
 
-    def __init__(self, vote: Vote):
+    def __init__(self, vote: Vote, today: date | None = None):
         self.vote = vote
+        self.today = today or timezone.localdate()  # no ballot dated after it
         self.entries = {
             (normalise(e.building_name), normalise(e.entrance), normalise(e.room)): e
             for e in vote.electorate.all()
@@ -333,7 +343,7 @@ class BallotDesk:
                     "ends": f"{vote.ends_on:%Y-%m-%d}",
                 },
             )
-        if cast_on > timezone.localdate():
+        if cast_on > self.today:
             raise ValidationError(MSG_FUTURE, code="future", params={"day": f"{cast_on:%Y-%m-%d}"})
         if entry.pk in self.cast:
             when = timezone.localtime(self.cast[entry.pk][1]) if self.cast[entry.pk][1] else None
@@ -385,29 +395,32 @@ def ballot_enter(
     cast_on: date | None = None,
     proxy_name: str = "",
     proxy_document=None,
+    at: datetime | None = None,
 ) -> Ballot:
     """Enter one unit's ballot, recording who entered it and when (DOMAIN 1.9)."""
+    now = at or timezone.now()
     locked = _locked_open_vote(vote, actor)
     if locked.election_id:
         raise ValidationError(MSG_ELECTION_BALLOT, code="election_ballot")
-    desk = BallotDesk(locked)
+    desk = BallotDesk(locked, timezone.localdate(now))
     entry, value = desk.check(
         building=building,
         entrance=entrance,
         room=room,
         choice=choice,
-        cast_on=cast_on or timezone.localdate(),
+        cast_on=cast_on or desk.today,
     )
     ballot = Ballot(
         vote=locked,
         entry=entry,
-        batch=_sitting(locked, actor),
+        batch=_sitting(locked, actor, now),
         choice=value,
-        cast_on=cast_on or timezone.localdate(),
+        cast_on=cast_on or desk.today,
         proxy_name=proxy_name.strip(),
         proxy_document=proxy_document,
         source=BallotSource.ENTERED,
         entered_by=actor,
+        entered_at=now,
     )
     ballot.full_clean(exclude=["vote", "entry", "batch", "entered_by"])
     try:
@@ -422,7 +435,7 @@ def ballot_enter(
     return ballot
 
 
-def _sitting(vote: Vote, actor) -> BallotBatch:
+def _sitting(vote: Vote, actor, at: datetime | None = None) -> BallotBatch:
     """The actor's batch of ballots entered one by one and not yet checked, else a new
     one: a sitting at the entry screen is one batch for the checker."""
     batch = (
@@ -437,17 +450,27 @@ def _sitting(vote: Vote, actor) -> BallotBatch:
         .first()
     )
     return batch or BallotBatch.objects.create(
-        vote=vote, entered_by=actor, source=BallotSource.ENTERED
+        vote=vote, entered_by=actor, source=BallotSource.ENTERED, created_at=at or timezone.now()
     )
 
 
 def ballots_create(
-    *, vote: Vote, actor, rows: list[dict[str, Any]], original_name: str = ""
+    *,
+    vote: Vote,
+    actor,
+    rows: list[dict[str, Any]],
+    original_name: str = "",
+    at: datetime | None = None,
 ) -> list[Ballot]:
     """Save checked ballots in bulk as one batch (the importer's last step, inside its
-    transaction)."""
+    transaction), entered at ``at`` (default now)."""
+    now = at or timezone.now()
     batch = BallotBatch.objects.create(
-        vote=vote, entered_by=actor, source=BallotSource.IMPORTED, original_name=original_name[:255]
+        vote=vote,
+        entered_by=actor,
+        source=BallotSource.IMPORTED,
+        original_name=original_name[:255],
+        created_at=now,
     )
     ballots = [
         Ballot(
@@ -459,6 +482,7 @@ def ballots_create(
             proxy_name=row.get("proxy_name", ""),
             source=BallotSource.IMPORTED,
             entered_by=actor,
+            entered_at=now,
         )
         for row in rows
     ]
@@ -483,16 +507,17 @@ def _locked_batch(batch: BallotBatch, actor) -> BallotBatch:
 
 
 @transaction.atomic
-def batch_confirm(*, batch: BallotBatch, actor) -> BallotBatch:
+def batch_confirm(*, batch: BallotBatch, actor, at: datetime | None = None) -> BallotBatch:
     """A second person has checked the batch against the paper: its ballots count."""
     locked = _locked_batch(batch, actor)
     locked.confirmed_by = actor
-    locked.confirmed_at = timezone.now()
+    locked.confirmed_at = at or timezone.now()
     locked.save(update_fields=["confirmed_by", "confirmed_at"])
     log(
         instance=locked,
         action="votes.ballotbatch.confirm",
         user=actor,
+        timestamp=locked.confirmed_at,
         data={"ballots": locked.ballots.count()},
     )
     batch.confirmed_by, batch.confirmed_at = locked.confirmed_by, locked.confirmed_at
@@ -500,14 +525,16 @@ def batch_confirm(*, batch: BallotBatch, actor) -> BallotBatch:
 
 
 @transaction.atomic
-def batch_reject(*, batch: BallotBatch, actor, reason: str) -> BallotBatch:
+def batch_reject(
+    *, batch: BallotBatch, actor, reason: str, at: datetime | None = None
+) -> BallotBatch:
     """The checker found a mistake: the batch and its ballots are kept but void, and
     its units can be entered again (DOMAIN 1.9: nothing is deleted)."""
     if not reason.strip():
         raise ValidationError(MSG_REJECT_REASON, code="reason_required")
     locked = _locked_batch(batch, actor)
     locked.rejected_by = actor
-    locked.rejected_at = timezone.now()
+    locked.rejected_at = at or timezone.now()
     locked.reject_reason = reason.strip()
     locked.save(update_fields=["rejected_by", "rejected_at", "reject_reason"])
     voided = locked.ballots.update(voided=True)
@@ -515,6 +542,7 @@ def batch_reject(*, batch: BallotBatch, actor, reason: str) -> BallotBatch:
         instance=locked,
         action="votes.ballotbatch.reject",
         user=actor,
+        timestamp=locked.rejected_at,
         data={"ballots": voided, "reason": locked.reject_reason},
     )
     batch.rejected_by, batch.rejected_at = locked.rejected_by, locked.rejected_at

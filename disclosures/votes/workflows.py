@@ -48,7 +48,8 @@ def _guard_open(vote, actor) -> None:
         raise ValidationError(MSG_FILING_NOT_ACCEPTED, code="filing_not_accepted")
     rules = filing_rules_for(vote.compound)
     earliest = rules.earliest_vote_on(filing.accepted_on)
-    today = timezone.localdate()
+    # The day of opening as the service sets it (its ``at``, default now).
+    today = timezone.localdate(vote.opened_at)
     if today < earliest or vote.starts_on < earliest:
         raise ValidationError(
             MSG_TOO_EARLY,
@@ -92,7 +93,8 @@ def _guard_final(vote, actor) -> None:
     publication excluded, moved off a rest day: DOMAIN 1.10) and an answer to every
     objection."""
     _guard_preliminary(vote, actor)
-    if vote.objections_until is None or timezone.localdate() <= vote.objections_until:
+    today = timezone.localdate(vote.final_published_at)  # as the service sets it
+    if vote.objections_until is None or today <= vote.objections_until:
         raise ValidationError(
             MSG_WINDOW_RUNNING,
             code="window_running",
