@@ -234,3 +234,41 @@ def test_disclosing_compounds_are_spread_evenly_and_include_the_demo_logins():
     assert [c.pk for c in with_login] == sorted(c.pk for c in with_login)
     assert len(set(map(id, chosen)) ^ set(map(id, with_login))) == 2
     assert demo.disclosing(compounds[:5], 9) == compounds[:5]
+
+
+@pytest.mark.parametrize(
+    "today",
+    [datetime.date(2026, 2, 10), datetime.date(2026, 4, 15), datetime.date(2026, 11, 30)],
+)
+def test_overdue_figure_is_one_query_and_agrees_with_the_schedule(
+    world, today, django_assert_num_queries
+):
+    """DOMAIN 5.1, 5.4, 6.6: the figure counts what region_compliance lists as overdue,
+    with regional overrides (a longer grace, an item switched off) and items published on
+    change overdue for compounds registered long ago."""
+    from disclosures.notices.models import DisclosureItem
+    from disclosures.notices.selectors.schedule import region_compliance
+    from estates.models import Compound
+
+    tree = world["tree"]
+    old = timezone.make_aware(datetime.datetime(2024, 5, 1, 9))
+    Compound.objects.filter(pk__in=[c.pk for c in tree.compounds[:3]]).update(created_at=old)
+    national = {i.code: i for i in DisclosureItem.objects.filter(region=None)}
+    DisclosureItem.objects.create(
+        region=tree.communities[1], code="rules-covenant", name="管理规约",
+        frequency=national["rules-covenant"].frequency, publisher="committee", grace_days=2000,
+    )  # fmt: skip
+    DisclosureItem.objects.create(
+        region=tree.streets[1], code="fund-use", name="专项维修资金", is_active=False,
+        frequency=national["fund-use"].frequency, publisher="committee",
+    )  # fmt: skip
+    publish(world, draft(world))  # the 2025 fund account of the first compound
+    publish(world, draft(world, code="rules-procedure", title="议事规则公示"))
+    totals, _rows = region_compliance(tree.prefecture, today=today)
+    with django_assert_num_queries(1):
+        figure = disclosures_overdue_count(tree.prefecture, today=today)
+    assert figure == totals[Compliance.OVERDUE]
+    assert (
+        disclosures_overdue_count(tree.streets[1], today=today)
+        == (region_compliance(tree.streets[1], today=today)[0][Compliance.OVERDUE])
+    )
