@@ -1,11 +1,14 @@
-"""The demo's owners' votes (disclosures.votes.demo) go through the services on a fixed
-clock: votes passed and failed (DOMAIN 1.3 quorum, 1.4 approval), exactly one in its
+"""The demo's owners' votes (disclosures.votes.demo) go through the services, each step at
+an explicit moment derived from the demo's today (Django's clock is never replaced):
+votes passed and failed (DOMAIN 1.3 quorum, 1.4 approval), exactly one in its
 objection window, every ballot entered by someone, checked by another (four eyes) and
 in the audit log; the ``votes`` and ``votes_passed`` figures count them per subtree."""
 
 from __future__ import annotations
 
+import ast
 import csv
+import inspect
 import io
 from datetime import UTC, datetime, timedelta
 
@@ -115,6 +118,9 @@ def test_the_demo_votes_reach_every_state_through_the_services():
         assert ballot.batch.entered_by_id == ballot.entered_by_id
         assert ballot.vote.starts_on <= ballot.cast_on <= min(ballot.vote.ends_on, today)
         assert ballot.entered_at <= timezone.now()
+        # Entered on the day on the ballot, in the batch of that sitting (given moments).
+        assert timezone.localdate(ballot.entered_at) == ballot.cast_on
+        assert timezone.localdate(ballot.batch.created_at) == ballot.cast_on
     confirmed = BallotBatch.objects.filter(vote__in=votes, confirmed_at__isnull=False)
     assert all(b.confirmed_by_id != b.entered_by_id for b in confirmed)
     confirm_logs = set(
@@ -123,6 +129,10 @@ def test_the_demo_votes_reach_every_state_through_the_services():
         )
     )
     assert {str(b.pk) for b in confirmed} == confirm_logs
+    for batch in confirmed:
+        entry = ModelLogEntry.objects.for_instance(batch).get(action="votes.ballotbatch.confirm")
+        assert entry.timestamp == batch.confirmed_at
+        assert timezone.localdate(batch.confirmed_at) == timezone.localdate(batch.created_at)
     for vote in final:
         assert not vote.ballots.filter(batch__confirmed_at__isnull=True, voided=False).exists()
     # Both ways in: sheets imported and paper ballots entered one by one; one batch was
@@ -160,6 +170,10 @@ def test_the_demo_votes_reach_every_state_through_the_services():
     answered = Objection.objects.filter(vote__in=final, status=ObjectionStatus.ANSWERED)
     assert answered.exists()
     assert all(o.answer and o.vote.objections_until >= o.lodged_on for o in answered)
+    for objection in answered:
+        assert timezone.localdate(objection.created_at) == objection.lodged_on
+        assert objection.lodged_on <= timezone.localdate(objection.answered_at)
+        assert objection.answered_at < objection.vote.final_published_at
 
     # The figures: an independent count of opened votes and of passed results.
     counted = [v for v in votes if v.status == VoteStatus.COUNTED]
@@ -265,3 +279,19 @@ def test_vote_figures_count_a_subtree_only(world):
     open_vote(world, accepted_filing(world))
     assert governance_stats(tree.streets[0], KEYS) == {"votes": 3, "votes_passed": 1}
     assert BallotChoice.AGREE in set(passed.ballots.values_list("choice", flat=True))
+
+
+def test_the_demo_never_replaces_djangos_clock():
+    """The demo passes moments to the services; it assigns nothing to ``timezone.now``
+    (nor to any attribute of a module it imports)."""
+    tree = ast.parse(inspect.getsource(votes_demo))
+    assigned = [
+        ast.unparse(target)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Attribute) and not ast.unparse(target).startswith("self.")
+    ]
+    assert assigned == []
+    assert not hasattr(votes_demo, "Clock")
+    assert "timezone.now =" not in inspect.getsource(votes_demo)
