@@ -32,7 +32,6 @@ ALLOWED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 MSG_SUFFIX = _("只接受 .csv、.txt（Unicode 文本）或 .xlsx 文件。")
 MSG_SIZE = _("文件超过 %(limit)s MB 的上限。")
 MSG_IMPORTED = _("已导入%(count)d张表决票，须由另一人复核后计入。")
-MSG_ELECTION = _("选举表决的表决票须逐户录入每名候选人的意见，不能从文件导入。")
 
 
 class BallotImportForm(forms.Form):
@@ -74,19 +73,26 @@ class BallotImportView(AdminPageMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def _columns(self) -> list[str]:
+        """The sheet's headings: one choice column, or for an election one column per
+        candidate (headed by the name) in its place."""
+        names = [names[0] for key, names in COLUMNS.items()]
+        if not self.vote.election_id:
+            return names
+        candidates = list(self.vote.items.order_by("order").values_list("name", flat=True))
+        index = list(COLUMNS).index("choice")
+        return names[:index] + candidates + names[index + 1 :]
+
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "vote": self.vote,
-            "columns": [names[0] for names in COLUMNS.values()],
+            "columns": self._columns(),
             "refused_rows": kwargs.get("refused_rows", []),
             "inspect_url": reverse("votes_vote:inspect", args=[self.vote.pk]),
         }
 
     def form_valid(self, form):
-        if self.vote.election_id:
-            form.add_error(None, MSG_ELECTION)
-            return self.form_invalid(form)
         try:
             data, name = read_upload(form.cleaned_data["file"])
             with transaction.atomic():

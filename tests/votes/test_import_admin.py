@@ -102,3 +102,23 @@ def test_outside_the_jurisdiction_the_vote_does_not_exist(client, world, vote):
     response = client.post(url(vote), {"file": sheet(HEADER + "5栋,1单元,501,同意,\n")})
     assert response.status_code == 404
     assert not Ballot.objects.exists()
+
+
+def test_an_election_sheet_has_a_column_per_candidate(client, world):
+    from disclosures.votes.models import BallotMark
+    from tests.committees.committee_helpers import owners_in
+    from tests.votes.test_election_votes import election_vote, published_election
+
+    owners = owners_in(world.tree.compounds[0], 2)
+    vote = election_vote(world, published_election(world, owners, seats=1))
+    names = [owner.name for owner in owners]
+    client.force_login(world.member)
+    form = client.get(url(vote)).content.decode()
+    assert all(name in form for name in names)  # the headings the sheet needs
+    entry = vote.electorate.order_by("pk").first()
+    header = f"楼栋,单元,房号,{names[0]},{names[1]}\n"
+    row = f"{entry.building_name},{entry.entrance},{entry.room},同意,反对\n"
+    response = client.post(url(vote), {"file": sheet(header + row)})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    marks = dict(BallotMark.objects.filter(ballot__vote=vote).values_list("item__name", "choice"))
+    assert marks == {names[0]: "agree", names[1]: "oppose"}
