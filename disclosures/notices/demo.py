@@ -105,6 +105,12 @@ def fund_rows(seed: int, year: int) -> tuple[Decimal, list[dict], Decimal, Decim
         {"side": "expense", "item": name, "amount": amount, "note": "经业主大会表决"}
         for name, amount in expense
     ]
+    cent = Decimal("0.01")
+    opening = opening.quantize(cent)
+    for row in rows:
+        row["amount"] = row["amount"].quantize(cent)
+    income = [(name, amount.quantize(cent)) for name, amount in income]
+    expense = [(name, amount.quantize(cent)) for name, amount in expense]
     total_income = sum((a for _n, a in income), Decimal(0))
     total_expense = sum((a for _n, a in expense), Decimal(0))
     return opening, rows, total_income, total_expense, opening + total_income - total_expense
@@ -139,7 +145,7 @@ def fund_body(seed: int, year: int, *, corrected: bool = False) -> list:
 def rules_body(kind: str, compound: Compound, issuer: str, adopted: date) -> list:
     if kind == PROCEDURE:
         lead = (
-            f"{compound.name}业主大会于{adopted:%Y年%m月%d日}表决通过《业主大会议事规则》，"
+            f"{compound.name}业主大会于{adopted.year}年{adopted.month}月{adopted.day}日表决通过《业主大会议事规则》，"
             "现予公示。"
         )
         points = (
@@ -148,7 +154,7 @@ def rules_body(kind: str, compound: Compound, issuer: str, adopted: date) -> lis
             "表决事项须经专有部分面积占比三分之二以上的业主且人数占比三分之二以上的业主参与表决。",
         )
     else:
-        lead = f"{compound.name}业主大会于{adopted:%Y年%m月%d日}表决通过《管理规约》，现予公示。"
+        lead = f"{compound.name}业主大会于{adopted.year}年{adopted.month}月{adopted.day}日表决通过《管理规约》，现予公示。"
         points = (
             "业主应当按时交纳物业服务费和专项维修资金。",
             "装修房屋应当事先告知物业服务企业，不得拆改承重结构。",
