@@ -19,7 +19,9 @@ The search index and Wagtail's reference index are brought up to date once at th
 the pages written, rather than on each of the several thousand page saves the workflow
 makes (Wagtail: a search backend's ``AUTO_UPDATE`` off for bulk work, the index updated
 afterwards; ``disable_reference_index_auto_update``); everything else runs as it does for
-users.
+users. That path costs about 110 ms of CPU a notice on SQLite (about 195 s for 文山州's
+1,766), three quarters of it Wagtail's own page, revision, workflow-state and audit-log
+writes (about 200 queries a notice, each row validated by ``full_clean``).
 """
 
 from __future__ import annotations
