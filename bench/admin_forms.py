@@ -7,12 +7,13 @@ redirect inside the admin (e.g. an election's add button leads to choosing a com
 measured where it leads; a form the officer may not open (403, Wagtail's redirect to the
 admin home, or 404) is listed as skipped, not measured. Each form is timed in
 process (the server's time, no network) as the median of a few requests after one warm-up,
-with its query count, and against the bare Django view in the same process, so the ratio
-does not depend on the machine.
+with its query count and its longest dropdown, and against the bare Django view in the
+same process, so the ratio does not depend on the machine.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from urllib.parse import urlsplit
@@ -79,6 +80,12 @@ def _median_time(client: Client, url: str, repeat: int) -> float:
     return statistics.median(samples)
 
 
+def largest_select(html: str) -> int:
+    """Options of the form's longest dropdown (a page of them at most, issue 8)."""
+    selects = re.findall(r"<select\b.*?</select>", html, flags=re.S)
+    return max((len(re.findall(r"<option\b", select)) for select in selects), default=0)
+
+
 def measure_forms(user, *, repeat: int = REPEAT) -> dict:
     """Every form's median server time (s) and query count, the slowest, the forms the
     user could not open, and the slowest against the bare view."""
@@ -93,12 +100,13 @@ def measure_forms(user, *, repeat: int = REPEAT) -> dict:
             skipped[label] = response.status_code
             continue
         with CaptureQueriesContext(connection) as queries:
-            client.get(final)
+            page = client.get(final).content.decode()
         count = len(queries)  # now: the next request clears the connection's log
         measured[label] = {
             "url": urlsplit(final).path,
             "seconds": _median_time(client, final, repeat),
             "queries": count,
+            "options": largest_select(page),
         }
     slowest = max(measured, key=lambda k: measured[k]["seconds"], default=None)
     return {
@@ -132,4 +140,9 @@ def report(r: dict, say=print) -> None:
     )
     ranked = sorted(r["forms"].items(), key=lambda kv: -kv[1]["seconds"])[:5]
     for label, f in ranked:
-        say(f"  {label:36} {f['seconds'] * 1e3:7.1f} ms {f['queries']:3d} queries")
+        say(
+            f"  {label:36} {f['seconds'] * 1e3:7.1f} ms {f['queries']:3d} queries "
+            f"{f['options']:4d} options at most"
+        )
+    widest = max(r["forms"], key=lambda k: r["forms"][k]["options"])
+    say(f"  longest dropdown: {widest}, {r['forms'][widest]['options']} options")
