@@ -25,12 +25,14 @@ from estates.importing import RegistryFileError, read_upload
 
 from . import services
 from .importing import COLUMNS, BallotImportError, ballots_import
+from .models import BallotBatch
 from .selectors import votes_visible_to
 from .workflows import ENTER_BALLOT
 
 ALLOWED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 MSG_SUFFIX = _("只接受 .csv、.txt（Unicode 文本）或 .xlsx 文件。")
 MSG_SIZE = _("文件超过 %(limit)s MB 的上限。")
+MSG_SCAN_ATTACHED = _("扫描件已附上，复核人将对照核对。")
 MSG_IMPORTED = _("已导入%(count)d张表决票，须由另一人复核后计入。")
 
 
@@ -115,4 +117,56 @@ class BallotImportView(AdminPageMixin, FormView):
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, MSG_IMPORTED % {"count": len(ballots)})
+        return redirect("votes_vote:inspect", self.vote.pk)
+
+
+class BatchScanForm(forms.Form):
+    scan = forms.ModelChoiceField(
+        label=_("纸质表决票扫描件"),
+        queryset=get_document_model().objects.none(),
+        widget=AdminDocumentChooser,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scan"].queryset = documents_visible_to(user)
+
+
+class BatchScanView(AdminPageMixin, FormView):
+    """Attach the scan of a sitting's paper ballots to its batch, so the second person
+    checks the entries against it (four eyes)."""
+
+    template_name = "votes/admin/batch_scan.html"
+    form_class = BatchScanForm
+    page_title = _("附上表决票扫描件")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        require_role(request.user, ENTER_BALLOT)
+        self.vote = fetch(votes_visible_to(request.user), user=request.user, pk=kwargs["pk"])
+        self.batch = fetch(
+            BallotBatch.objects.filter(vote=self.vote), user=request.user, pk=kwargs["batch_pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "vote": self.vote,
+            "batch": self.batch,
+            "inspect_url": reverse("votes_vote:inspect", args=[self.vote.pk]),
+        }
+
+    def form_valid(self, form):
+        try:
+            services.batch_attach_scan(
+                batch=self.batch, actor=self.request.user, document=form.cleaned_data["scan"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, MSG_SCAN_ATTACHED)
         return redirect("votes_vote:inspect", self.vote.pk)

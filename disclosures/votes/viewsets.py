@@ -6,6 +6,7 @@ through :mod:`disclosures.votes.services`."""
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
@@ -47,9 +48,9 @@ class VoteInspectView(ScopedInspectView):
         else:
             result = None
         batches = list(
-            vote.batches.select_related("entered_by", "confirmed_by", "rejected_by").order_by(
-                "-created_at"
-            )
+            vote.batches.select_related("entered_by", "confirmed_by", "rejected_by", "scan")
+            .annotate(ballot_count=Count("ballots"))
+            .order_by("-created_at")
         )
         can_enter = user.has_perm(ENTER_BALLOT)
         if vote.election_id:
@@ -131,6 +132,11 @@ class VoteViewSet(AppModelViewSet):
             path("<int:pk>/action/<str:verb>/", views.VoteActionView.as_view(), name="action"),
             path("<int:pk>/entry/", views.BallotEntryView.as_view(), name="entry"),
             path("<int:pk>/import/", import_views.BallotImportView.as_view(), name="import"),
+            path(
+                "<int:pk>/batch/<int:batch_pk>/scan/",
+                import_views.BatchScanView.as_view(),
+                name="batch_scan",
+            ),
             path(
                 "<int:pk>/election/conclude/",
                 views.ElectionConcludeView.as_view(),

@@ -122,3 +122,27 @@ def test_an_election_sheet_has_a_column_per_candidate(client, world):
     assert response.status_code == 302, response.content.decode()[:3000]
     marks = dict(BallotMark.objects.filter(ballot__vote=vote).values_list("item__name", "choice"))
     assert marks == {names[0]: "agree", names[1]: "oppose"}
+
+
+def test_scan_attached_to_an_entered_batch(client, world, vote):
+    from disclosures.votes import services
+
+    entry = vote.electorate.order_by("pk").first()
+    ballot = services.ballot_enter(
+        vote=vote, actor=world.member, building=entry.building_name,
+        entrance=entry.entrance, room=entry.room, choice="同意",
+    )  # fmt: skip
+    scan = get_document_model().objects.create(
+        title="第一批纸质票", file=ContentFile(b"%PDF-1.4", name="s.pdf"),
+        uploaded_by_user=world.member,
+    )  # fmt: skip
+    scan_url = reverse("votes_vote:batch_scan", args=[vote.pk, ballot.batch_id])
+    client.force_login(world.member)
+    inspect = client.get(reverse("votes_vote:inspect", args=[vote.pk])).content.decode()
+    assert scan_url in inspect
+    response = client.post(scan_url, {"scan": scan.pk})
+    assert response.status_code == 302
+    assert BallotBatch.objects.get(pk=ballot.batch_id).scan == scan
+    # Outside the jurisdiction the batch does not exist.
+    client.force_login(world.other_member)
+    assert client.post(scan_url, {"scan": scan.pk}).status_code == 404
