@@ -225,6 +225,10 @@ class NoticePage(PublicPageMixin, RoutablePageMixin, Page):
     # Set when a correction of this notice is published; not content (the notice keeps
     # its fingerprint), it only keeps the superseded version out of search.
     is_superseded = models.BooleanField(_("已被更正"), default=False, editable=False)
+    # The segmented words of title, body and attachment text (disclosures.notices.search),
+    # written once at first publication (the content is frozen from then on); a GIN
+    # index over them serves the public search on PostgreSQL (migration 0004).
+    search_words = models.TextField(_("检索词"), blank=True, default="", editable=False)
 
     content_panels = [
         *Page.content_panels,
@@ -414,6 +418,7 @@ class NoticePage(PublicPageMixin, RoutablePageMixin, Page):
         data, and is then fingerprinted into the chain; a published notice's content
         never changes."""
         from . import fingerprints, guard
+        from .search import notice_search_words
 
         self._set_compound()
         with transaction.atomic():
@@ -434,6 +439,9 @@ class NoticePage(PublicPageMixin, RoutablePageMixin, Page):
                 if not review_approved(self, self.live_revision_id):
                     raise PermissionDenied(MSG_UNREVIEWED)
                 guard.notice_check_personal_data(self)
+                self.search_words = notice_search_words(self)
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "search_words"}
             super().save(*args, **kwargs)
             if going_live:
                 fingerprints.fingerprint_record(notice=self)

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from estates.models import Compound, Region
 
 from ..models import NoticePage
-from ..search import zh_segment
+from ..search import filter_words, zh_segment
 
 SEARCH_MAX_LENGTH = 50
 
@@ -33,11 +33,14 @@ def notice_list_public(
     return notices.order_by("-issued_on", "-first_published_at")
 
 
-def notice_search(q: str, *, region: Region | None = None, compound: Compound | None = None):
-    """Public notices matching every word of ``q``: a word inside Chinese text is found
-    because text and query are both segmented (STACK.md §6). Corrected versions stay
-    readable at their own URL but search finds their correction."""
-    words = zh_segment((q or "").strip()[:SEARCH_MAX_LENGTH])
+def notice_search(
+    q: str, *, region: Region | None = None, compound: Compound | None = None
+) -> QuerySet[NoticePage]:
+    """Public notices holding every word of ``q``, newest first: a word inside Chinese text
+    is found because text and query are both segmented (STACK.md §6). Corrected versions
+    stay readable at their own URL but search finds their correction. On PostgreSQL the
+    GIN index over ``search_words`` serves the match; slice the result to what is shown."""
+    words = zh_segment((q or "").strip()[:SEARCH_MAX_LENGTH]).split()
     notices = notices_public().filter(is_superseded=False)
     if compound is not None:
         notices = notices.filter(compound=compound)
@@ -51,4 +54,4 @@ def notice_search(q: str, *, region: Region | None = None, compound: Compound | 
         )
     if not words:
         return notices.none()
-    return notices.search(words, operator="and")
+    return filter_words(notices, words).order_by("-first_published_at", "-pk")
