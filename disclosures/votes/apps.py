@@ -11,7 +11,7 @@ class VotesConfig(AppConfig):
     def ready(self) -> None:
         from estates.selectors import public_compound_flags
 
-        from . import stats  # noqa: F401  (registers the vote figures in estates.stats)
+        from . import duties, stats  # noqa: F401  (register the duties and the vote figures)
         from .selectors import public_vote_flags
 
         # The public compound query learns whether a vote has anything to show.

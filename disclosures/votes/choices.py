@@ -38,6 +38,11 @@ class PublicationStage(models.TextChoices):
     FINAL = "final", _("已公布最终结果")
 
 
+class StageFilingStatus(models.TextChoices):
+    SENT = "sent", _("待街道签收")
+    RECEIVED = "received", _("街道已签收")
+
+
 class ObjectionStatus(models.TextChoices):
     LODGED = "lodged", _("已登记")
     ANSWERED = "answered", _("已答复")

@@ -29,6 +29,7 @@ from .choices import (
     ElectionTieRule,
     ObjectionStatus,
     PublicationStage,
+    StageFilingStatus,
     VoteStatus,
 )
 
@@ -386,6 +387,52 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} {self.get_choice_display()}"
+
+
+class StageFiling(models.Model):
+    """A published stage of a vote (notice, preliminary result, final result) filed back
+    with the street (issue item 6): sent when the stage is published, signed for by the
+    street's filing desk. Only
+    :data:`disclosures.votes.workflows.STAGE_FILING_WORKFLOW` assigns the status."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("表决"), on_delete=models.PROTECT, related_name="stage_filings"
+    )
+    stage = models.CharField(_("公布阶段"), max_length=12, choices=PublicationStage.choices)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=StageFilingStatus.choices,
+        default=StageFilingStatus.SENT,
+    )
+    sent_at = models.DateTimeField(_("报送时间"), default=timezone.now, editable=False)
+    received_at = models.DateTimeField(_("签收时间"), null=True, blank=True, editable=False)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    jurisdiction_fields = ("vote__compound__region_path", "vote__compound_id")
+
+    class Meta:
+        verbose_name = _("表决公告备案")
+        verbose_name_plural = pgettext_lazy("复数", "表决公告备案")
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "stage"], name="stage_filed_once"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=StageFilingStatus.values),
+                name="stage_filing_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vote} {self.get_stage_display()}"
 
 
 class Objection(models.Model):

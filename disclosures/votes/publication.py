@@ -34,6 +34,7 @@ from .choices import BallotChoice, ObjectionStatus, PublicationStage
 from .elections import election_conclude, may_conclude
 from .models import BallotMark, ElectorateEntry, Objection, Vote, VoteRules
 from .services import _ancestor_paths, normalise
+from .stage_filings import stage_file
 from .workflows import MANAGE_VOTE, OBJECTION_WORKFLOW, PUBLICATION_WORKFLOW
 
 DEFAULT_OBJECTION_DAYS = 7
@@ -76,9 +77,11 @@ def publish_notice(*, vote: Vote, actor, at: datetime | None = None) -> Vote:
     """The vote notice: matter, period and the frozen electorate's totals. ``at``
     (default now), here and below, is the moment recorded and the day judged by."""
     now = at or timezone.now()
-    return PUBLICATION_WORKFLOW.fire(
+    vote = PUBLICATION_WORKFLOW.fire(
         vote, "publish_notice", actor=actor, changes={"notice_published_at": now}, at=now
     )
+    stage_file(vote=vote, stage=PublicationStage.NOTICE, at=now)
+    return vote
 
 
 @transaction.atomic
@@ -86,7 +89,7 @@ def publish_preliminary(*, vote: Vote, actor, at: datetime | None = None) -> Vot
     """The counted result, made public; the objection window starts the next day."""
     now = at or timezone.now()
     until = due_date(timezone.localdate(now), objection_days_for(vote.compound))
-    return PUBLICATION_WORKFLOW.fire(
+    vote = PUBLICATION_WORKFLOW.fire(
         vote,
         "publish_preliminary",
         actor=actor,
@@ -94,6 +97,8 @@ def publish_preliminary(*, vote: Vote, actor, at: datetime | None = None) -> Vot
         data={"objections_until": until.isoformat()},
         at=now,
     )
+    stage_file(vote=vote, stage=PublicationStage.PRELIMINARY, at=now)
+    return vote
 
 
 @transaction.atomic
@@ -104,6 +109,7 @@ def publish_final(*, vote: Vote, actor, at: datetime | None = None) -> Vote:
     vote = PUBLICATION_WORKFLOW.fire(
         vote, "publish_final", actor=actor, changes={"final_published_at": now}, at=now
     )
+    stage_file(vote=vote, stage=PublicationStage.FINAL, at=now)
     if may_conclude(vote, actor):
         # An election vote: the final result seats the elected (DOMAIN 4.4 handover);
         # otherwise the election's organisers do it from the election's screen.

@@ -14,7 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from common.admin_mixins import AppModelViewSet, ScopedIndexView, ScopedInspectView
 
-from . import elections, import_views, objection_views, pdf_views, views
+from . import elections, import_views, objection_views, pdf_views, stage_filing_views, views
 from .models import Vote, VoteRules
 from .publication import in_objection_window
 from .selectors import vote_result, vote_tally
@@ -85,6 +85,7 @@ class VoteInspectView(ScopedInspectView):
             can_object=user.has_perm(MANAGE_VOTE) and in_objection_window(vote),
             can_answer=user.has_perm(MANAGE_VOTE),
             can_print=user.has_perm(MANAGE_VOTE) and bool(vote.electorate_heads),
+            stage_filings=list(vote.stage_filings.select_related("received_by")),
         )
         return context
 
@@ -129,6 +130,11 @@ class VoteViewSet(AppModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("start/", views.VoteCreateView.as_view(), name="start"),
+            path(
+                "stage-filings/",
+                stage_filing_views.StageFilingQueueView.as_view(),
+                name="stage_filings",
+            ),
             path("<int:pk>/action/<str:verb>/", views.VoteActionView.as_view(), name="action"),
             path("<int:pk>/entry/", views.BallotEntryView.as_view(), name="entry"),
             path("<int:pk>/import/", import_views.BallotImportView.as_view(), name="import"),

@@ -19,7 +19,7 @@ from common.transitions import Transition, Workflow
 from disclosures.filings.choices import FilingStatus
 from disclosures.filings.rules import filing_rules_for
 
-from .choices import ObjectionStatus, PublicationStage, VoteStatus
+from .choices import ObjectionStatus, PublicationStage, StageFilingStatus, VoteStatus
 
 MANAGE_VOTE = "votes.manage_vote"
 ENTER_BALLOT = "votes.enter_ballot"
@@ -187,4 +187,16 @@ OBJECTION_WORKFLOW = Workflow(
         ),
     ],
 )
-WORKFLOWS = (VOTE_WORKFLOW, PUBLICATION_WORKFLOW, OBJECTION_WORKFLOW)
+# Each published stage is filed back with the street (issue item 6), whose filing desk
+# (the permission that accepts filings) signs for it.
+RECEIVE_STAGE = "filings.accept_filing"
+SF = StageFilingStatus
+STAGE_FILING_WORKFLOW = Workflow(
+    model="votes.StageFiling",
+    states=StageFilingStatus,
+    initial=SF.SENT,
+    transitions=[
+        Transition("receive", (SF.SENT,), SF.RECEIVED, _("街道签收表决公告备案"), RECEIVE_STAGE),
+    ],
+)
+WORKFLOWS = (VOTE_WORKFLOW, PUBLICATION_WORKFLOW, OBJECTION_WORKFLOW, STAGE_FILING_WORKFLOW)
