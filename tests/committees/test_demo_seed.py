@@ -37,8 +37,8 @@ from committees.models import (
 )
 from committees.selectors.alarms import AlarmKind, alarms_for
 from committees.selectors.committees import latest_term_q
-from estates.choices import DepartmentKind
-from estates.models import Compound, Department, Ownership, Region
+from estates.choices import DepartmentKind, OwnerKind
+from estates.models import Compound, Department, Owner, Ownership, Region, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +193,9 @@ def check_live() -> None:
     settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="the whole 文山州 seed runs here on SQLite; make bench runs it on PostgreSQL",
 )
-def test_full_seed_gives_the_wenshan_committee_figures(capsys):
+def test_full_seed_gives_the_wenshan_figures(capsys):
+    """The whole 文山州 demo, seeded once for the whole suite (its time is measured by
+    make bench, not here): the registry, the committees, and the disclosures' figures."""
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "owners_committees" in out  # the figures are printed at the end
@@ -201,6 +203,18 @@ def test_full_seed_gives_the_wenshan_committee_figures(capsys):
     assert figures["owners_committees"] == 768
     assert figures["property_management_committees"] == 105
     assert figures["red_property_compounds"] == 11
+    assert figures["disclosing_compounds"] == 579  # DOMAIN §0.5
+    assert figures["filings"] >= 600 and figures["votes"] > figures["votes_passed"] > 0
+
+    # The registry: 873 compounds, 11 红色物业; several units per owner, co-owned units
+    # and one developer per newer compound.
+    compounds = Compound.objects.filter(region_path__startswith=wenshan_path())
+    assert compounds.count() == 873
+    assert compounds.filter(is_red_property=True).count() == 11
+    per_unit = Counter(Unit.objects.annotate(n=Count("ownerships")).values_list("n", flat=True))
+    assert per_unit[0] == 0 and per_unit[2] > 0
+    assert Owner.objects.filter(kind=OwnerKind.DEVELOPER).exists()
+    assert Owner.objects.annotate(n=Count("ownerships")).filter(n__gt=1).exists()
 
     wenshan = Region.objects.get(code="532600")
     admin = get_user_model().objects.get(username="admin")
@@ -232,6 +246,10 @@ def test_full_seed_gives_the_wenshan_committee_figures(capsys):
     assert red_companies and red_companies <= covered
     # Six reviewing departments per county (DOMAIN §9 table, 综合执法 with housing).
     assert Department.objects.filter(kind=DepartmentKind.ENFORCEMENT).count() == 8
+
+
+def wenshan_path() -> str:
+    return Region.objects.get(code="532600").path
 
 
 def test_small_seed_is_idempotent_and_has_the_live_elections(capsys):

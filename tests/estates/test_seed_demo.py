@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import Count
 
 from common.jurisdiction import MANAGE, VIEW, jurisdiction_of
 from common.validators import validate_credit_code, validate_id_number
@@ -116,22 +114,7 @@ def test_seed_twice_adds_nothing_and_if_empty_only_prints_logins(capsys):
     assert "admin" in out and Compound.objects.count() == counts[Compound]
 
 
-@pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="the whole 文山州 seed runs here on SQLite; make bench runs it on PostgreSQL",
-)
-def test_full_demo_has_873_compounds_and_11_red(capsys):
-    """The whole 文山州 demo (its time is measured by make bench, not here)."""
-    call_command("seed_demo")
-    wenshan = Region.objects.get(code="532600")
-    compounds = Compound.objects.filter(region_path__startswith=wenshan.path)
-    assert compounds.count() == 873
-    assert compounds.filter(is_red_property=True).count() == 11
-    # Several units per owner, co-owned units and one developer per newer compound exist.
-    per_unit = Counter(Unit.objects.annotate(n=Count("ownerships")).values_list("n", flat=True))
-    assert per_unit[0] == 0 and per_unit[2] > 0
-    assert Owner.objects.filter(kind=OwnerKind.DEVELOPER).exists()
-    assert Owner.objects.annotate(n=Count("ownerships")).filter(n__gt=1).exists()
+# The whole 文山州 seed is checked once, in tests/committees/test_demo_seed.py.
 
 
 def test_small_seed_gives_streets_and_communities_office_phones_and_pinyin(capsys):
