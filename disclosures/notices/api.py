@@ -263,8 +263,7 @@ def public_notice_list(
         raise Http404
     if q.strip():
         results = notice_search(q, region=found_region, compound=found_compound)
-        ids = [n.pk for n in results]
-        notices = _public_queryset().filter(pk__in=ids)
+        notices = _public_queryset().filter(pk__in=results.values("pk"))
     elif found_compound is not None:
         notices = notice_list_public(compound=found_compound, item_code=item, year=year)
         notices = notices.select_related("compound", "fingerprint")

@@ -54,4 +54,7 @@ def notice_search(
         )
     if not words:
         return notices.none()
-    return filter_words(notices, words).order_by("-first_published_at", "-pk")
+    # Publication time alone, so PostgreSQL can walk Wagtail's index on it newest first and
+    # stop at the first page when a word is common (a tie-breaker would sort every match);
+    # for a rare word it starts from the GIN index instead.
+    return filter_words(notices, words).order_by("-first_published_at")
