@@ -44,3 +44,17 @@ def test_postgresql_serves_the_search_from_the_gin_index(world):
     found = notice_search("电梯大修")
     assert [n.title for n in found[:20]] == ["三号楼电梯大修公示"]
     assert SEARCH_INDEX_NAME in found[:20].explain()
+
+
+def test_the_migration_fills_the_words_of_notices_published_before_it(world):
+    import importlib
+
+    from django.db.migrations.loader import MigrationLoader
+
+    notice = publish(world, draft(world, title="专项维修资金使用公示"))
+    NoticePage.objects.filter(pk=notice.pk).update(search_words="")
+    assert list(notice_search("维修资金")) == []
+    migration = importlib.import_module("disclosures.notices.migrations.0004_search_words")
+    state = MigrationLoader(connection).project_state(("notices", "0004_search_words"))
+    migration.backfill(state.apps, None)
+    assert [n.pk for n in notice_search("维修资金")] == [notice.pk]
