@@ -28,6 +28,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "choice": ("表决意见", "意见", "choice"),
     "cast_on": ("投票日期", "日期", "date", "cast_on"),
     "proxy_name": ("受托人", "委托代理人", "proxy"),
+    "proxy_document": ("授权委托书", "委托书", "委托书编号", "proxy_document"),
 }
 REQUIRED = ("building", "room", "choice")
 COLUMN_LABELS = {"building": _("楼栋"), "room": _("房号"), "choice": _("表决意见")}
@@ -38,6 +39,11 @@ MSG_NO_ROWS = _("文件中没有表决票。")
 MSG_ROW = _("第%(row)d行：%(message)s")
 MSG_BAD_DATE = _("无法识别的投票日期“%(value)s”。")
 MSG_DUPLICATE_ROW = _("房屋“%(unit)s”与第%(first)d行重复，每户只能投一票。")
+MSG_PROXY_DOCUMENT_UNKNOWN = _(
+    "授权委托书“%(value)s”不存在或您无权使用：请先上传委托书扫描件，填写其文件编号或标题。"
+)
+MSG_PROXY_DOCUMENT_AMBIGUOUS = _("有多份标题为“%(value)s”的文件，请改填文件编号。")
+MSG_PROXY_DOCUMENT_WITHOUT_PROXY = _("附了授权委托书，但没有填写受托人。")
 MSG_REFUSED = _("表决票文件未导入：%(count)d行有误，请改正后重新上传。")
 
 _HEADER_INDEX = {normalise(name).lower(): key for key, names in COLUMNS.items() for name in names}
@@ -71,6 +77,36 @@ def _date(value: Any) -> datetime.date | None:
         return datetime.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
     except ValueError:
         return None
+
+
+def _proxy_documents(actor, values: set[str]) -> tuple[dict[str, Any], set[str]]:
+    """The proxies' papers a sheet names, by document number or exact title, among the
+    documents the user may read (common.files): {value: document}, and the titles two
+    readable papers share (which name neither). One query whatever the number of rows."""
+    from django.db.models import Q
+    from wagtail.documents import get_document_model
+
+    from common.files import documents_visible_to
+
+    if not values:
+        return {}, set()
+    ids = {int(v) for v in values if v.isdigit() and len(v) < 12}
+    titles = {v for v in values if not v.isdigit()}
+    documents = documents_visible_to(actor, get_document_model().objects.all()).filter(
+        Q(pk__in=ids) | Q(title__in=titles)
+    )
+    found: dict[str, Any] = {}
+    shared: set[str] = set()
+    for document in documents:
+        if document.pk in ids:
+            found[str(document.pk)] = document
+        if document.title in titles:
+            if document.title in found:
+                shared.add(document.title)
+            found[document.title] = document
+    for title in shared:
+        found.pop(title, None)
+    return found, shared
 
 
 def _columns(header: list[Any]) -> dict[str, int]:
@@ -120,9 +156,30 @@ def ballots_import(
         index = mapping.get(key)
         return values[index] if index is not None and index < len(values) else None
 
+    papers, shared_titles = _proxy_documents(
+        actor,
+        {normalise(cell(values, "proxy_document")) for _row, values in raw_rows} - {""}
+        if "proxy_document" in mapping
+        else set(),
+    )
+
     for row, values in raw_rows:
         if not any(normalise(v) for v in values):
             continue  # blank lines are not ballots
+        proxy_name = normalise(cell(values, "proxy_name"))[:100]
+        paper_value = normalise(cell(values, "proxy_document"))
+        paper = papers.get(paper_value) if paper_value else None
+        if paper_value and paper is None:
+            message = (
+                MSG_PROXY_DOCUMENT_AMBIGUOUS
+                if paper_value in shared_titles
+                else MSG_PROXY_DOCUMENT_UNKNOWN
+            )
+            errors.append((row, str(message % {"value": paper_value})))
+            continue
+        if paper is not None and not proxy_name:
+            errors.append((row, str(MSG_PROXY_DOCUMENT_WITHOUT_PROXY)))
+            continue
         cast_on = today
         if "cast_on" in mapping and normalise(cell(values, "cast_on")):
             cast_on = _date(cell(values, "cast_on"))
@@ -153,7 +210,8 @@ def ballots_import(
                 "entry": entry,
                 "choice": choice,
                 "cast_on": cast_on,
-                "proxy_name": normalise(cell(values, "proxy_name"))[:100],
+                "proxy_name": proxy_name,
+                "proxy_document": paper,
             }
         )
     if errors:

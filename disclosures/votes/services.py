@@ -480,6 +480,7 @@ def ballots_create(
             choice=row["choice"],
             cast_on=row["cast_on"],
             proxy_name=row.get("proxy_name", ""),
+            proxy_document=row.get("proxy_document"),
             source=BallotSource.IMPORTED,
             entered_by=actor,
             entered_at=now,
