@@ -85,37 +85,32 @@ def _vote_entries(compound: Compound, compound_url: str):
     label = _("业主表决")
     for vote in public_votes_for(compound):
         url = f"{compound_url}#vote-{vote.pk}-heading"
-        if vote.notice_published_at:
-            yield BoardEntry(
-                title=_("%(title)s表决公告") % {"title": vote.title},
-                kind=VOTE_KIND,
-                kind_label=label,
-                issued_on=_local(vote.notice_published_at),
-                url=url,
-                starts_on=vote.starts_on,
-                ends_on=vote.ends_on,
-                sort_at=vote.notice_published_at,
-            )
-        if vote.preliminary_published_at:
-            yield BoardEntry(
-                title=_("%(title)s初步表决结果") % {"title": vote.title},
-                kind=VOTE_KIND,
-                kind_label=label,
-                issued_on=_local(vote.preliminary_published_at),
-                url=url,
-                starts_on=_local(vote.preliminary_published_at),
-                ends_on=vote.objections_until,
-                sort_at=vote.preliminary_published_at,
-            )
-        if vote.final_published_at:
-            yield BoardEntry(
-                title=_("%(title)s最终表决结果") % {"title": vote.title},
-                kind=VOTE_KIND,
-                kind_label=label,
-                issued_on=_local(vote.final_published_at),
-                url=url,
-                sort_at=vote.final_published_at,
-            )
+        preliminary_on = (
+            _local(vote.preliminary_published_at) if vote.preliminary_published_at else None
+        )
+        # (published at, title, notice period) of each stage; the final result has none.
+        stages = (
+            (vote.notice_published_at, _("%(title)s表决公告"), vote.starts_on, vote.ends_on),
+            (
+                vote.preliminary_published_at,
+                _("%(title)s初步表决结果"),
+                preliminary_on,
+                vote.objections_until,
+            ),
+            (vote.final_published_at, _("%(title)s最终表决结果"), None, None),
+        )
+        for published_at, title, starts_on, ends_on in stages:
+            if published_at:
+                yield BoardEntry(
+                    title=title % {"title": vote.title},
+                    kind=VOTE_KIND,
+                    kind_label=label,
+                    issued_on=_local(published_at),
+                    url=url,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    sort_at=published_at,
+                )
 
 
 def _candidate_entries(compound: Compound, compound_url: str):
