@@ -8,7 +8,6 @@ forms add the few checks that need more than one field.
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 
 from django import forms
@@ -34,6 +33,7 @@ from .models import (
     Region,
     Unit,
 )
+from .widgets import BuildingPickerWidget
 
 MSG_AREA_POSITIVE = _("专有部分面积必须大于0。")
 MSG_REGION_LEVEL = _("下级区域的层级必须低于上级区域。")
@@ -372,8 +372,10 @@ class OwnershipForm(ScopedForm):
 
 
 class GridForm(ScopedForm):
-    """The buildings offered are those of the grid's community only (the one being
-    edited, or the one posted): never every building of the jurisdiction."""
+    """The buildings are picked by searching the community chosen in the region field
+    (estates.widgets.BuildingPickerWidget): the form lists only the chosen ones, never
+    every building of the community or the jurisdiction. Validation takes any building
+    the user manages, and :meth:`clean` refuses one of another community."""
 
     scoped_fields = {"region": MANAGE, "buildings": MANAGE}
     choosers = {"region": choosers.region_chooser}
@@ -390,18 +392,12 @@ class GridForm(ScopedForm):
             level=RegionLevel.COMMUNITY
         )
         buildings = self.fields["buildings"]
-        region_id = self.data.get(self.add_prefix("region")) or self.instance.region_id
-        if not str(region_id or "").isdigit():
-            region_id = None
         buildings.queryset = buildings.queryset.select_related("compound")
         buildings.required = False
-        # Validation takes any building the user manages (clean names a wrong community);
-        # the list shown is the community's.
-        shown = copy.copy(buildings)
-        shown.queryset = buildings.queryset.filter(compound__region_id=region_id)
-        buildings.widget.choices = shown.choices
-        if region_id is None:
-            buildings.help_text = _("保存网格后，可在编辑中选择本社区小区的楼栋。")
+        buildings.widget = BuildingPickerWidget(
+            queryset=buildings.queryset, region_input=self["region"].auto_id
+        )
+        buildings.help_text = _("在所属社区的小区中搜索楼栋，或整个小区一起添加。")
 
     def clean(self):
         cleaned = super().clean()

@@ -11,6 +11,7 @@ from . import (
     permissions,  # noqa: F401  (registers policies before any viewset asks)
 )
 from .services import LOG_ACTIONS
+from .views import building_picker
 from .viewsets import JurisdictionPanel, RegistryViewSetGroup
 
 # The spreadsheet import registers its own views; only a missing module is tolerated,
@@ -40,6 +41,8 @@ hooks.register("construct_homepage_summary_items", dashboard.hide_site_summary)
 
 # The site history report and its exports, scoped by jurisdiction (common.history).
 hooks.register("register_admin_urls", history.register_admin_urls)
+# The grid form's building search (estates.widgets.BuildingPickerWidget).
+hooks.register("register_admin_urls", building_picker.register_admin_urls)
 hooks.register("register_reports_menu_item", history.reports_menu_item)
 hooks.register("construct_reports_menu", history.replace_stock_menu_item)
 

@@ -70,7 +70,7 @@ def render(client, name: str) -> str:
 def test_forms_and_filters_stay_within_a_page_at_two_sizes(client, tree):
     form_committee(tree)  # a committee and its alarms in the listings
     client.force_login(officer("street_staff", tree.streets[0]))
-    pages = [*(name for name, _ in LISTINGS), "estates_gridstaff:add"]
+    pages = [*(name for name, _ in LISTINGS), "estates_gridstaff:add", "estates_grid:add"]
 
     small = {name: render(client, name) for name in pages}
     for name, html in small.items():
@@ -89,6 +89,21 @@ def test_forms_and_filters_stay_within_a_page_at_two_sizes(client, tree):
     form = render(client, "estates_gridstaff:add")
     assert largest_select(form) <= PAGE
     assert 'data-scoped-chooser="id_grid"' in form and "扩容54号小区网格" not in form
+
+
+def test_grid_form_offers_no_list_of_buildings_at_two_sizes(client, tree):
+    """The grid's buildings are searched (estates.widgets.BuildingPickerWidget), not listed:
+    more than a page of buildings in the community adds no option to the form."""
+    client.force_login(officer("street_staff", tree.streets[0]))
+    grid = Grid.objects.get(region=tree.communities[0])
+    edit = reverse("estates_grid:edit", args=[grid.pk])
+    assert options(client.get(edit).content.decode()) == 0
+    compound = tree.compounds[0]
+    for i in range(PAGE + 5):
+        services.building_create(compound=compound, name=f"扩容{i}栋")
+    html = client.get(edit).content.decode()
+    assert options(html) == 0 and largest_select(html) == 0
+    assert "扩容54栋" not in html  # only the grid's chosen buildings are named
 
 
 def test_grid_chooser_is_scoped_to_the_jurisdiction(client, tree):
