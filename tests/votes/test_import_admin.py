@@ -8,9 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.documents import get_document_model
 
-from disclosures.filings.choices import ScopeKind
 from disclosures.votes.models import Ballot, BallotBatch
-from tests.votes.helpers import accepted_filing, add_units, open_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -18,19 +16,13 @@ HEADER = "楼栋,单元,房号,表决意见,受托人\n"
 
 
 @pytest.fixture(autouse=True)
-def storage_dirs(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PRIVATE_ROOT = tmp_path / "private"
+def _storage(storage_dirs):
+    """Every test here uploads files (tests/votes/conftest.py)."""
 
 
 @pytest.fixture
-def vote(world):
-    compound = world.tree.compounds[0]
-    add_units(compound, "5栋", [(room, "89.50") for room in ("501", "502", "503")])
-    filing = accepted_filing(
-        world, scope_kind=ScopeKind.BUILDINGS, buildings=[compound.buildings.get(name="5栋")]
-    )
-    return open_vote(world, filing)
+def vote(building_vote):
+    return building_vote
 
 
 def sheet(text: str, name: str = "表决票.csv") -> SimpleUploadedFile:

@@ -7,10 +7,8 @@ import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
-from disclosures.filings.choices import ScopeKind
 from disclosures.votes.importing import BallotImportError, ballots_import
 from disclosures.votes.models import Ballot
-from tests.votes.helpers import accepted_filing, add_units, open_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -18,19 +16,13 @@ HEADER = "楼栋,单元,房号,表决意见,受托人,授权委托书\n"
 
 
 @pytest.fixture(autouse=True)
-def storage_dirs(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PRIVATE_ROOT = tmp_path / "private"
+def _storage(storage_dirs):
+    """Every test here uploads files (tests/votes/conftest.py)."""
 
 
 @pytest.fixture
-def vote(world):
-    compound = world.tree.compounds[0]
-    add_units(compound, "5栋", [(room, "89.50") for room in ("501", "502", "503")])
-    filing = accepted_filing(
-        world, scope_kind=ScopeKind.BUILDINGS, buildings=[compound.buildings.get(name="5栋")]
-    )
-    return open_vote(world, filing)
+def vote(building_vote):
+    return building_vote
 
 
 def paper(user, title: str):
