@@ -24,6 +24,7 @@ from ..choices import (
     ReviewSource,
     ReviewStatus,
 )
+from .signals import candidate_withdrawal_requested
 
 MANAGE_ELECTION = "committees.manage_election"
 REVIEW_CANDIDATE = "committees.review_candidate"
@@ -165,6 +166,13 @@ def _guard_conclude_failed(candidate, actor) -> None:
         raise ValidationError(MSG_VERDICT_MISMATCH, code="verdict_mismatch")
 
 
+def _guard_withdraw(candidate, actor) -> None:
+    """Apps built on elections may refuse a withdrawal (the owners' vote does once the
+    ballot is out, DOMAIN 2.3–2.4, 1.9): they answer the signal by raising
+    ValidationError, before anything is written."""
+    candidate_withdrawal_requested.send(sender=type(candidate), candidate=candidate)
+
+
 def _guard_start_vetting(election, actor) -> None:
     """Candidates to vet, and the checks they are vetted on (DOMAIN §9: the review
     cannot be skipped); services.reviews.vetting_start records the checks and sends the
@@ -255,6 +263,7 @@ CANDIDATE_WORKFLOW = Workflow(
             _("退出候选"),
             MANAGE_ELECTION,
             requires_reason=True,
+            guard=_guard_withdraw,
         ),
     ],
 )

@@ -64,6 +64,7 @@ MSG_PERSON_MARKS = _(
     "房屋“%(unit)s”与同一业主的房屋“%(other)s”对候选人的意见不同；"
     "同一业主按一人计算，只能有一种意见。"
 )
+MSG_WITHDRAWN_COLUMN = _("“%(names)s”已退出候选，不在本次选票上；请删除该列后重新导入。")
 MSG_NOT_FINAL = _("选举表决的最终结果公布后才能完成选举。")
 MSG_NOT_PENDING = _("该选举不在候选人已公示状态，不能根据表决结果完成选举。")
 
@@ -109,8 +110,12 @@ def election_vote_create(
     )
     if election.status != ElectionStatus.PUBLISHED:
         raise ValidationError(MSG_NOT_PUBLISHED, code="not_published")
+    # Locked, so a withdrawal under way either finishes first (and the candidate is not
+    # listed) or waits and then drops the candidate from this draft (votes.withdrawals).
     candidates = list(
-        Candidate.objects.filter(election=election, status=CandidateStatus.PASSED).order_by("pk")
+        Candidate.objects.select_for_update()
+        .filter(election=election, status=CandidateStatus.PASSED)
+        .order_by("pk")
     )
     if not candidates:
         raise ValidationError(MSG_NO_CANDIDATES, code="no_candidates")
@@ -318,6 +323,20 @@ def election_ballots_import(
             mapping[key] = index
         elif text in names and names[text].pk not in columns:
             columns[names[text].pk] = index
+    # A column for a candidate who withdrew before the vote opened: not on the ballot
+    # (votes.withdrawals, DOMAIN 2.4), so the file is refused rather than read without it.
+    headings = {services.normalise(raw) for raw in header} - set(names)
+    withdrawn = [
+        name
+        for name in Candidate.objects.filter(
+            election_id=vote.election_id, status=CandidateStatus.WITHDRAWN
+        ).values_list("name", flat=True)
+        if services.normalise(name) in headings
+    ]
+    if withdrawn:
+        raise importing.BallotImportError(
+            [(0, str(MSG_WITHDRAWN_COLUMN % {"names": "、".join(withdrawn)}))]
+        )
     missing = [str(importing.COLUMN_LABELS[k]) for k in ("building", "room") if k not in mapping]
     missing += [item.name for item in desk.items if item.pk not in columns]
     if missing:

@@ -59,6 +59,7 @@ LOG_ACTIONS: tuple[tuple[str, Any], ...] = (
     ("votes.ballotbatch.reject", _("退回表决票")),
     ("votes.vote.election_create", _("发起选举表决")),
     ("votes.vote.election_conclude", _("根据选举表决结果产生新一届委员会")),
+    ("votes.vote.candidate_withdrawn", _("候选人退出，从选举表决草稿中移除")),
 )
 MSG_ELECTION_BALLOT = _("这是选举委员的表决，须对每名候选人分别填写意见。")
 

@@ -36,12 +36,17 @@ MSG_NOT_COUNTED = _("表决尚未计票，不能公布结果。")
 MSG_WINDOW_RUNNING = _("异议期至%(until)s截止，期满后才能公布最终结果。")
 MSG_OBJECTIONS_OPEN = _("还有%(count)d件异议未答复，答复后才能公布最终结果。")
 MSG_ANSWER_REQUIRED = _("答复异议须填写答复内容。")
+MSG_NO_CANDIDATES_LEFT = _("该选举表决的候选人均已退出，不能开启表决；请取消该表决。")
 
 
 def _guard_open(vote, actor) -> None:
     """DOMAIN 11.2: a vote opens only for a filing the street has accepted, at least the
     local number of days after acceptance (calendar days, receipt day excluded, 1.10)."""
     filing = vote.filing
+    # An election vote whose candidates all withdrew while it was a draft
+    # (disclosures.votes.withdrawals) has no one left to vote on (DOMAIN 2.4).
+    if vote.election_id is not None and not vote.items.exists():
+        raise ValidationError(MSG_NO_CANDIDATES_LEFT, code="no_candidates_left")
     if filing.compound_id != vote.compound_id:
         raise ValidationError(MSG_FILING_OTHER_COMPOUND, code="filing_other_compound")
     if filing.status != FilingStatus.ACCEPTED or filing.accepted_on is None:

@@ -23,6 +23,7 @@ from estates.models import Compound, Owner
 from ...choices import CandidateStatus, CommitteeKind, ElectionStatus, PartyStatus, Position
 from ...models import Candidate, CandidateReview, Election
 from ...services.owners import is_owner_in, owners_in
+from ..signals import candidate_withdrawn
 from ..workflows import (
     CANDIDATE_WORKFLOW,
     ELECTION_WORKFLOW,
@@ -152,8 +153,15 @@ def candidate_conclude(
     )
 
 
+@transaction.atomic
 def candidate_withdraw(*, candidate: Candidate, actor, reason: str) -> Candidate:
-    return CANDIDATE_WORKFLOW.fire(candidate, "withdraw", actor=actor, reason=reason)
+    """Withdraw a candidate through the workflow (audited). The owners' vote holding the
+    election answers inside the same transaction (:mod:`..signals`): once its ballot is out
+    it refuses the withdrawal before anything is written (DOMAIN 2.3–2.4, 1.9); while it
+    is a draft it drops the candidate from the ballot."""
+    withdrawn = CANDIDATE_WORKFLOW.fire(candidate, "withdraw", actor=actor, reason=reason)
+    candidate_withdrawn.send(sender=Candidate, candidate=withdrawn, actor=actor, reason=reason)
+    return withdrawn
 
 
 @dataclass(frozen=True)
