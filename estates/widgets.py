@@ -33,6 +33,7 @@ class BuildingPickerWidget(forms.Widget):
         "no-community": _("请先选择所属社区，再搜索楼栋。"),
         "remove": _("移除"),
         "added": _("已添加"),
+        "removed": _("已移除"),
         "failed": _("搜索失败，请稍后重试。"),
     }
 

@@ -18,6 +18,7 @@
       noCommunity: box.dataset.textNoCommunity,
       remove: box.dataset.textRemove,
       added: box.dataset.textAdded,
+      removed: box.dataset.textRemoved,
       failed: box.dataset.textFailed,
     };
     let timer = null;
@@ -198,8 +199,10 @@
       if (!button) return;
       const item = button.closest(".building-picker__item");
       const next = item.nextElementSibling || item.previousElementSibling;
+      const label = item.querySelector(".building-picker__label").textContent;
       item.remove();
       refresh();
+      say(texts.removed + " " + label);
       // Keep the keyboard where it was: the next remove button, else the search box.
       (next ? next.querySelector("[data-remove-building]") : input).focus();
     });
