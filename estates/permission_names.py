@@ -6,9 +6,9 @@ language: "可添加组", "可发布任何页面". Codenames, which the code che
 
 Connected to ``post_migrate`` in :class:`estates.apps.EstatesConfig`. Permissions appear
 app by app, each when Django's own ``post_migrate`` handler runs for that app, which comes
-after this one (estates is ready before auth): the handler first creates the migrated app's
-permissions the way Django does (idempotent), then reads the table once and writes only the
-names that differ.
+after this one (estates is ready before auth). The handler acts once, for the last app: it
+creates that app's permissions the way Django does (idempotent), then reads the table once
+and writes only the names that differ.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, router
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
@@ -46,6 +46,11 @@ def permission_name(*, codename: str, stored: str, model) -> str:
     return gettext(stored)[:NAME_MAX]
 
 
+def last_app_with_models():
+    """``post_migrate`` is sent for each app with models, in this order."""
+    return [config for config in global_apps.get_app_configs() if config.models_module][-1]
+
+
 def permission_names_translate(
     *, sender=None, using: str = DEFAULT_DB_ALIAS, apps=global_apps, **kwargs
 ) -> int:
@@ -53,7 +58,11 @@ def permission_names_translate(
     from django.contrib.auth.models import Permission
 
     if sender is not None:
+        if sender is not last_app_with_models():
+            return 0  # the names are rewritten once, when every app's permissions exist
         create_permissions(sender, verbosity=0, using=using, apps=apps)
+    if not router.allow_migrate_model(using, Permission):
+        return 0
 
     changed = []
     with translation.override(settings.LANGUAGE_CODE):
