@@ -241,3 +241,71 @@ class TestScreens:
         assert response.status_code == 400
         assert vote.title in response.json()["detail"]
         assert Candidate.objects.get(pk=a.pk).status == CandidateStatus.PASSED
+
+
+# ------------------------------------------------------------------ at the same moment
+
+
+@pytest.fixture
+def race_world():
+    from tests.factories import build_tree
+    from tests.filings.helpers import World
+
+    return World(build_tree())
+
+
+def on_ballot(vote, candidate) -> bool:
+    return ElectionItem.objects.filter(vote=vote, candidate=candidate).exists()
+
+
+def withdrawing(world, candidate_pk):
+    def call():
+        try:
+            withdraw(world, Candidate.objects.get(pk=candidate_pk))
+        except ValidationError as error:
+            return f"refused: {error.messages[0]}"
+        return "withdrawn"
+
+    return call
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_racing_the_opening_is_in_before_it_or_refused_domain_2_4(race_world):
+    from tests.filings.test_filing_race import run_together
+
+    world = race_world
+    vote, (a, _b, _c) = setup(world)
+
+    def opening():
+        services.vote_open(vote=type(vote).objects.get(pk=vote.pk), actor=world.member)
+        return "opened"
+
+    outcomes = run_together(opening, withdrawing(world, a.pk))
+    a.refresh_from_db()
+    vote.refresh_from_db()
+    assert "opened" in outcomes and vote.status == VoteStatus.OPEN
+    if "withdrawn" in outcomes:
+        assert a.status == CandidateStatus.WITHDRAWN and not on_ballot(vote, a)
+    else:
+        assert any(o.startswith("refused: 选举表决") for o in outcomes), outcomes
+        assert a.status == CandidateStatus.PASSED and on_ballot(vote, a)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_racing_the_vote_set_up_leaves_them_off_the_ballot(race_world):
+    from tests.filings.test_filing_race import run_together
+
+    world = race_world
+    owners = owners_in(world.tree.compounds[0], 3)
+    election = published_election(world, owners, seats=1)
+    a = election.candidates.get(owner=owners[0])
+
+    def setting_up():
+        election_vote(world, election, open_it=False)
+        return "set up"
+
+    outcomes = run_together(setting_up, withdrawing(world, a.pk))
+    assert outcomes == ["set up", "withdrawn"]
+    vote = election.votes.get()
+    assert not on_ballot(vote, a)
+    assert list(vote.items.order_by("order").values_list("order", flat=True)) == [1, 2]
