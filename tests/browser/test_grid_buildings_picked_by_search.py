@@ -57,7 +57,9 @@ def chosen_labels(page) -> list[str]:
 
 
 @pytest.mark.parametrize("size", list(WIDTHS))
-def test_street_officer_picks_grid_buildings_by_search(community, live_server, page, shoot, size):
+def test_street_officer_picks_grid_buildings_by_search(
+    community, live_server, page, shoot, size, axe_violations
+):
     tree, region = community
     width = WIDTHS[size]
     shot = f"{PREFIX}-{size}"
@@ -89,6 +91,7 @@ def test_street_officer_picks_grid_buildings_by_search(community, live_server, p
     texts = options.all_inner_texts()
     assert len(texts) == 3 and all("翠湖小区" in t for t in texts), texts  # not 卧龙楼苑
     assert box.get_attribute("aria-expanded") == "true"
+    assert axe_violations() == []  # the combobox, its listbox and options
     assert_fits(page, width)
     shoot(f"{shot}-02-search")
     options.filter(has_text="翠湖小区 2号楼").click()
