@@ -14,9 +14,15 @@ A candidate's withdrawal is announced twice, inside its one transaction:
 
 Both are sent with ``sender=Candidate`` and ``candidate``; the second adds ``actor`` and
 ``reason``.
+
+An election's cancellation is announced from the cancel transition's guard, the same way:
+:data:`election_cancel_requested`, with ``sender=Election`` and ``election``; a receiver
+refuses it by raising ``ValidationError`` (the owners' vote does while its vote on the
+election is being organised or under way).
 """
 
 from django.dispatch import Signal
 
 candidate_withdrawal_requested = Signal()
 candidate_withdrawn = Signal()
+election_cancel_requested = Signal()

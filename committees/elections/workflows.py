@@ -24,7 +24,7 @@ from ..choices import (
     ReviewSource,
     ReviewStatus,
 )
-from .signals import candidate_withdrawal_requested
+from .signals import candidate_withdrawal_requested, election_cancel_requested
 
 MANAGE_ELECTION = "committees.manage_election"
 REVIEW_CANDIDATE = "committees.review_candidate"
@@ -173,6 +173,13 @@ def _guard_withdraw(candidate, actor) -> None:
     candidate_withdrawal_requested.send(sender=type(candidate), candidate=candidate)
 
 
+def _guard_cancel(election, actor) -> None:
+    """Apps built on elections may refuse a cancellation (the owners' vote does while its
+    vote on the election is a draft or open): they answer the signal by raising
+    ValidationError, before anything is written."""
+    election_cancel_requested.send(sender=type(election), election=election)
+
+
 def _guard_start_vetting(election, actor) -> None:
     """Candidates to vet, and the checks they are vetted on (DOMAIN §9: the review
     cannot be skipped); services.reviews.vetting_start records the checks and sends the
@@ -228,6 +235,7 @@ ELECTION_WORKFLOW = Workflow(
             _("取消选举"),
             MANAGE_ELECTION,
             requires_reason=True,
+            guard=_guard_cancel,
         ),
     ],
 )

@@ -12,10 +12,12 @@ class VotesConfig(AppConfig):
         from committees.elections.signals import (
             candidate_withdrawal_requested,
             candidate_withdrawn,
+            election_cancel_requested,
         )
         from estates.selectors import public_compound_flags
 
         from . import duties, stats  # noqa: F401  (register the duties and the vote figures)
+        from .election_cancel import refuse_cancel_while_vote_live
         from .selectors import public_vote_flags
         from .withdrawals import refuse_withdrawal_under_way, remove_from_draft_ballots
 
@@ -27,4 +29,8 @@ class VotesConfig(AppConfig):
         )
         candidate_withdrawn.connect(
             remove_from_draft_ballots, dispatch_uid="votes.withdrawal.remove"
+        )
+        # An election cancelled while its vote is being organised (DOMAIN 1.9).
+        election_cancel_requested.connect(
+            refuse_cancel_while_vote_live, dispatch_uid="votes.election_cancel.refuse"
         )
