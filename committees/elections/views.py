@@ -155,6 +155,14 @@ class ElectionMatrixView(ReviewAdminView):
         )
         context["can_manage"] = can(user, MANAGE_ELECTION, election)
         context["actions"] = election_actions(election, user)
+        # While the vote is being organised the election cannot be cancelled, and once it
+        # is open its candidates cannot withdraw (disclosures.votes: election_cancel,
+        # withdrawals): the buttons are not offered, the screen says why.
+        vote = context["election_vote"]
+        vote_state = vote.status if vote is not None else None
+        context["vote_locks"] = vote_state in VOTE_LOCKING
+        if context["vote_locks"]:
+            context["actions"] = [a for a in context["actions"] if a[0] != "cancel"]
         context["can_nominate"] = context["can_manage"] and election.status in NOMINATING
         # A candidate's jurisdiction is its election's compound: one check for all.
         withdraw = CANDIDATE_WORKFLOW.by_name["withdraw"]
@@ -164,13 +172,19 @@ class ElectionMatrixView(ReviewAdminView):
                     election=election, status__in=withdraw.sources
                 ).values_list("pk", flat=True)
             )
-            if context["can_manage"] and election.status in OPEN_ELECTION
+            if context["can_manage"]
+            and election.status in OPEN_ELECTION
+            and vote_state in (None, VOTE_DRAFT)
             else set()
         )
         return context
 
 
 NOMINATING = (ElectionStatus.DRAFT, ElectionStatus.NOMINATING)
+# States of the owners' vote on the election (disclosures.votes.choices.VoteStatus, named
+# here since committees does not import disclosures).
+VOTE_DRAFT = "draft"
+VOTE_LOCKING = (VOTE_DRAFT, "open")
 # Verbs that publish to owners or cannot be undone ask for a confirmation first; every
 # verb goes through the confirmation page (GET) and fires on POST.
 ACTION_FORMS = {"publish": NoticeForm, "cancel": ReasonForm}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from committees.choices import ElectionStatus
@@ -81,3 +82,26 @@ def test_an_election_without_a_vote_is_cancelled_as_before(world):
     cancel(world, election)
     election.refresh_from_db()
     assert election.status == ElectionStatus.CANCELLED
+
+
+@pytest.mark.parametrize("open_it", [False, True])
+def test_the_election_screen_offers_only_what_the_vote_allows(client, world, open_it):
+    election, _vote = setup(world, open_it=open_it)
+    candidate = election.candidates.first()
+    client.force_login(world.street)
+
+    page = client.get(reverse("committees_reviews:matrix", args=[election.pk])).content.decode()
+
+    cancel_url = reverse("committees_reviews:action", args=[election.pk, "cancel"])
+    withdraw_url = reverse("committees_reviews:withdraw", args=[candidate.pk])
+    assert cancel_url not in page
+    assert (withdraw_url in page) is not open_it
+    assert ("表决进行期间" if open_it else "表决准备期间") in page
+
+
+def test_the_election_screen_offers_cancel_without_a_vote(client, world):
+    election = published_election(world, owners_in(world.tree.compounds[0], 2), seats=1)
+    client.force_login(world.street)
+    page = client.get(reverse("committees_reviews:matrix", args=[election.pk])).content.decode()
+    assert reverse("committees_reviews:action", args=[election.pk, "cancel"]) in page
+    assert "表决进行期间" not in page and "表决准备期间" not in page
