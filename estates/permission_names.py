@@ -20,12 +20,12 @@ from django.db import DEFAULT_DB_ALIAS, router
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
-#: The label of each default action, before the model's name.
+#: The name of each default action's permission, around the model's name.
 ACTIONS = {
-    "add": gettext_lazy("可添加"),
-    "change": gettext_lazy("可更改"),
-    "delete": gettext_lazy("可删除"),
-    "view": gettext_lazy("可查看"),
+    "add": gettext_lazy("可添加%(model)s"),
+    "change": gettext_lazy("可更改%(model)s"),
+    "delete": gettext_lazy("可删除%(model)s"),
+    "view": gettext_lazy("可查看%(model)s"),
 }
 #: Permissions Wagtail's migrations name in English outside any catalogue.
 NAMED = {
@@ -42,7 +42,7 @@ def permission_name(*, codename: str, stored: str, model) -> str:
         return str(NAMED[codename])
     action, _, model_name = codename.partition("_")
     if model is not None and action in ACTIONS and model_name == model._meta.model_name:
-        return f"{ACTIONS[action]}{model._meta.verbose_name}"[:NAME_MAX]
+        return (ACTIONS[action] % {"model": model._meta.verbose_name})[:NAME_MAX]
     return gettext(stored)[:NAME_MAX]
 
 
