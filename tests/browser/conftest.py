@@ -2,6 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.layout import phone_layout_faults
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -14,13 +16,17 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def shoot(page):
-    """Save a full-page screenshot under var/screenshots/ for review."""
+    """Save a full-page screenshot under var/screenshots/ for review; at phone width the
+    page must also keep its controls on screen and its table columns readable
+    (tests.browser.layout)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(name: str) -> Path:
         page.wait_for_load_state("networkidle")
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        faults = phone_layout_faults(page)
+        assert faults == [], f"{name}: {faults}"
         return path
 
     return take

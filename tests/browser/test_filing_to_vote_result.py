@@ -25,6 +25,7 @@ from disclosures.filings.choices import FilingStatus
 from disclosures.filings.models import Filing
 from disclosures.votes.choices import PublicationStage, VoteStatus
 from disclosures.votes.models import Ballot, Objection, Vote
+from tests.browser.layout import controls_off_screen, cramped_cells
 from tests.committees.committee_helpers import form_committee
 from tests.estates.admin_helpers import officer
 from tests.factories import build_tree
@@ -59,21 +60,6 @@ def sign_in(page, live_server, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state("networkidle")
-
-
-def controls_off_screen(page, width: int) -> list[str]:
-    """Every visible button or button-styled link in the main area whose box leaves the
-    viewport horizontally."""
-    outside = []
-    controls = page.locator("main button, main a.button, main input[type=submit]")
-    for i in range(controls.count()):
-        control = controls.nth(i)
-        box = control.bounding_box()
-        if not control.is_visible() or box is None:
-            continue
-        if box["x"] < 0 or box["x"] + box["width"] > width + 1:
-            outside.append(f"{control.inner_text().strip()} {box}")
-    return outside
 
 
 def confirm(page, link: str, button: str) -> None:
@@ -223,6 +209,8 @@ def test_a_filing_becomes_a_published_vote_result(setting, live_server, page, sh
     shoot(f"{prefix}-07-final")
     if size == "phone":
         assert controls_off_screen(page, PHONE) == []
+    # The result's figures stay readable: on a phone each check is a card of labelled lines.
+    assert cramped_cells(page) == []
 
     # 9. Anyone reads the final result on the compound's public page.
     page.context.clear_cookies()

@@ -158,6 +158,12 @@ class MatrixRow:
     candidate: Candidate
     cells: list[CandidateReview | None] = field(default_factory=list)
     automatic: list[CandidateReview] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)  # the columns, in order
+
+    @property
+    def labelled_cells(self) -> list[tuple[Department, CandidateReview | None]]:
+        """Each answer with its department (a phone shows each under its name)."""
+        return list(zip(self.departments, self.cells, strict=True))
 
 
 @dataclass
@@ -182,7 +188,10 @@ def review_matrix(*, election: Election, user) -> ReviewMatrix:
         key=lambda d: (d.kind, d.name),
     )
     column = {d.pk: i for i, d in enumerate(departments)}
-    rows = {c.pk: MatrixRow(candidate=c, cells=[None] * len(departments)) for c in candidates}
+    rows = {
+        c.pk: MatrixRow(candidate=c, cells=[None] * len(departments), departments=departments)
+        for c in candidates
+    }
     for review in reviews:
         row = rows.get(review.candidate_id)
         if row is None:
