@@ -33,6 +33,7 @@ from .history import scope_log_entries
 from .jurisdiction import MANAGE, jurisdiction_of, jurisdiction_q
 
 CAN_MANAGE = "_can_manage"
+NOT_AN_ATTRIBUTE = object()  # an inspect field the view computes (not read off the object)
 
 
 def plain_value(value):
@@ -193,8 +194,8 @@ class ScopedInspectView(generic.InspectView):
         return fetch(self.model, user=self.request.user, pk=unquote(str(self.pk)))
 
     def get_field_display_value(self, field_name, field):
-        if getattr(self.object, field_name, "") is None:
-            return plain_value(None)  # an empty image or relation, not "None"
+        if getattr(self.object, field_name, NOT_AN_ATTRIBUTE) in (None, ""):
+            return plain_value(None)  # an empty text, image or relation: 无, not blank or "None"
         return plain_value(super().get_field_display_value(field_name, field))
 
     def get_edit_url(self):

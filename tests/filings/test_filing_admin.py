@@ -4,6 +4,7 @@ jurisdiction's filing answers 404."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -167,3 +168,13 @@ def test_review_screen_shows_the_compound_and_its_recent_filings(client, world):
     assert str(world.committee) in page
     assert earlier.title in page
     assert "别处的报备" not in page
+
+
+def test_inspect_shows_an_empty_text_field_as_none_in_words(client, world):
+    filing = submitted(world)
+    assert filing.scope_note == ""
+    client.force_login(world.member)
+    page = client.get(reverse("filings_filing:inspect", args=[filing.pk])).content.decode()
+    start = page.index("范围说明")
+    following = re.sub(r"<[^>]+>|\s", "", page[start : start + 400])
+    assert following.startswith("范围说明无")
