@@ -79,6 +79,6 @@ class BuildingPickerWidget(forms.Widget):
     @property
     def media(self):
         return forms.Media(
-            js=["estates/js/building-picker.js"],
+            js=["estates/js/combobox.js", "estates/js/building-picker.js"],
             css={"all": ["estates/css/building-picker.css"]},
         )

@@ -1,7 +1,8 @@
-// The grid form's building picker (estates/widgets.py): a combobox searches the buildings
-// and whole compounds of the community chosen in the form's region field; a chosen
-// building becomes a list item with a hidden input and a remove button. Started from
-// data attributes, as the admin's content security policy refuses inline scripts.
+// The grid form's building picker (estates/widgets.py): a combobox (estates/js/combobox.js)
+// searches the buildings and whole compounds of the community chosen in the form's region
+// field; a chosen building becomes a list item with a hidden input and a remove button.
+// Started from data attributes, as the admin's content security policy refuses inline
+// scripts.
 (function () {
   "use strict";
 
@@ -21,9 +22,6 @@
       removed: box.dataset.textRemoved,
       failed: box.dataset.textFailed,
     };
-    let timer = null;
-    let active = -1;
-    let options = [];
 
     function community() {
       const region = document.getElementById(box.dataset.regionInput);
@@ -70,41 +68,34 @@
       return true;
     }
 
-    function close() {
-      list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
-    }
-
-    function choose(option) {
-      const have = chosenIds();
-      const added = option.buildings.filter(function (building) {
-        return addBuilding(building, have);
-      });
-      refresh();
-      say(texts.added + " " + (added.length === 1 ? added[0].label : option.label + " " + option.detail));
-      input.value = "";
-      close();
-      input.focus();
-    }
-
-    function render(results) {
-      list.innerHTML = "";
-      options = results;
-      const have = chosenIds();
-      if (!results.length) {
-        const li = document.createElement("li");
-        li.className = "building-picker__option building-picker__option--empty";
-        li.textContent = texts.empty;
-        list.appendChild(li);
-      }
-      results.forEach(function (option, index) {
-        const li = document.createElement("li");
-        li.id = input.id + "-option-" + index;
-        li.className = "building-picker__option";
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
+    const combobox = window.GovernanceCombobox(input, list, {
+      optionClass: "building-picker__option",
+      empty: texts.empty,
+      typed: function () {
+        if (!input.value.trim()) say("");
+      },
+      search: function (q) {
+        const region = community();
+        if (!region) {
+          say(texts.noCommunity);
+          return null;
+        }
+        say("");
+        const url = box.dataset.searchUrl + "?region=" + region + "&q=" + encodeURIComponent(q);
+        return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            if (!response.ok) throw new Error(response.status);
+            return response.json();
+          })
+          .then(function (data) {
+            return community() === region ? data.results : null; // the community changed
+          });
+      },
+      failed: function () {
+        say(texts.failed);
+      },
+      fill: function (li, option) {
+        const have = chosenIds();
         const name = document.createElement("strong");
         name.textContent = option.label;
         li.appendChild(name);
@@ -115,83 +106,19 @@
           span.textContent = detail;
           li.appendChild(span);
         }
-        if (all) li.setAttribute("aria-disabled", "true");
-        li.addEventListener("mousedown", function (event) {
-          event.preventDefault();
-          if (!all) choose(option);
+        return !all;
+      },
+      choose: function (option) {
+        const have = chosenIds();
+        const added = option.buildings.filter(function (building) {
+          return addBuilding(building, have);
         });
-        list.appendChild(li);
-      });
-      list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-    }
-
-    function highlight(index) {
-      const items = list.querySelectorAll("[role=option]");
-      items.forEach(function (item, i) {
-        item.classList.toggle("is-active", i === index);
-        item.setAttribute("aria-selected", i === index ? "true" : "false");
-      });
-      active = index;
-      if (items[index]) {
-        input.setAttribute("aria-activedescendant", items[index].id);
-        items[index].scrollIntoView({ block: "nearest" });
-      }
-    }
-
-    function search() {
-      const q = input.value.trim();
-      const region = community();
-      if (!q) {
-        close();
-        say("");
-        return;
-      }
-      if (!region) {
-        close();
-        say(texts.noCommunity);
-        return;
-      }
-      say("");
-      const url = box.dataset.searchUrl + "?region=" + region + "&q=" + encodeURIComponent(q);
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) {
-          if (!response.ok) throw new Error(response.status);
-          return response.json();
-        })
-        .then(function (data) {
-          if (input.value.trim() === q && community() === region) render(data.results);
-        })
-        .catch(function () {
-          close();
-          say(texts.failed);
-        });
-    }
-
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(search, 200);
-    });
-
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") event.preventDefault(); // never submits the form
-      if (list.hidden || !options.length) return;
-      if (event.key === "ArrowDown") {
-        event.preventDefault();
-        highlight(Math.min(active + 1, options.length - 1));
-      } else if (event.key === "ArrowUp") {
-        event.preventDefault();
-        highlight(Math.max(active - 1, 0));
-      } else if (event.key === "Enter" && active >= 0) {
-        const item = list.querySelectorAll("[role=option]")[active];
-        if (item && item.getAttribute("aria-disabled") !== "true") choose(options[active]);
-      } else if (event.key === "Escape") {
-        close();
-      }
-    });
-
-    input.addEventListener("blur", function () {
-      setTimeout(close, 150);
+        refresh();
+        say(texts.added + " " + (added.length === 1 ? added[0].label : option.label + " " + option.detail));
+        input.value = "";
+        combobox.close();
+        input.focus();
+      },
     });
 
     chosen.addEventListener("click", function (event) {
