@@ -287,39 +287,49 @@ class BallotEntryView(AdminPageMixin, TemplateView):
             return _election_post(self, request)
         _buildings, current, rows = self._rows(request.POST.get("building", ""))
         values = {row.pk: request.POST.get(f"choice-{row.pk}", "").strip() for row in rows}
+
+        def enter(row, cast_on) -> None:
+            text = values[row.pk]
+            services.ballot_enter(
+                vote=self.vote,
+                actor=request.user,
+                building=row.building_name,
+                entrance=row.entrance,
+                room=row.room,
+                choice=KEYS.get(services.normalise(text), text),
+                cast_on=cast_on,
+                proxy_name=request.POST.get(f"proxy-{row.pk}", "").strip(),
+            )
+
+        chosen = [row for row in rows if values[row.pk]]
+        return self.enter_rows(request, current, chosen, enter, {"values": values})
+
+    def enter_rows(self, request, current: str, chosen: list, enter, typed: dict):
+        """Enter each chosen row with ``enter(row, cast_on)``, all in one transaction: every
+        bad row is named and nothing is kept, or every ballot is in. ``typed`` (what the
+        user typed) goes back to the form on refusal."""
         try:
             cast_on = forms.DateField(required=False).clean(request.POST.get("cast_on"))
         except ValidationError as error:
-            errors = [_error_text(error)]
-            return self.render_to_response(self.get_context_data(values=values, errors=errors))
+            return self.render_to_response(
+                self.get_context_data(**typed, errors=[_error_text(error)])
+            )
         cast_on = cast_on or timezone.localdate()
-        proxies = {row.pk: request.POST.get(f"proxy-{row.pk}", "").strip() for row in rows}
-        chosen = [row for row in rows if values[row.pk]]
         if not chosen:
             messages.error(request, MSG_NOTHING)
-            return self.render_to_response(self.get_context_data(values=values))
+            return self.render_to_response(self.get_context_data(**typed))
         errors = []
         try:
             with transaction.atomic():
                 for row in chosen:
-                    text = values[row.pk]
                     try:
-                        services.ballot_enter(
-                            vote=self.vote,
-                            actor=request.user,
-                            building=row.building_name,
-                            entrance=row.entrance,
-                            room=row.room,
-                            choice=KEYS.get(services.normalise(text), text),
-                            cast_on=cast_on,
-                            proxy_name=proxies[row.pk],
-                        )
+                        enter(row, cast_on)
                     except ValidationError as error:
                         errors.append(MSG_ROW % {"unit": row, "message": _error_text(error)})
                 if errors:
                     raise ValidationError(errors)
         except ValidationError:
-            return self.render_to_response(self.get_context_data(values=values, errors=errors))
+            return self.render_to_response(self.get_context_data(**typed, errors=errors))
         messages.success(request, MSG_ENTERED % {"count": len(chosen)})
         url = reverse("votes_vote:entry", args=[self.vote.pk])
         return redirect(f"{url}?building={current}")
@@ -387,49 +397,24 @@ def _election_post(view: BallotEntryView, request):
         for row in rows
         for item in items
     }
-    try:
-        cast_on = forms.DateField(required=False).clean(request.POST.get("cast_on"))
-    except ValidationError as error:
-        return view.render_to_response(
-            view.get_context_data(marks=marks, errors=[_error_text(error)])
+
+    def enter(row, cast_on) -> None:
+        typed = {
+            item.pk: marks[f"{row.pk}-{item.pk}"] for item in items if marks[f"{row.pk}-{item.pk}"]
+        }
+        elections.election_ballot_enter(
+            vote=view.vote,
+            actor=request.user,
+            building=row.building_name,
+            entrance=row.entrance,
+            room=row.room,
+            marks={key: KEYS.get(services.normalise(text), text) for key, text in typed.items()},
+            cast_on=cast_on,
+            proxy_name=request.POST.get(f"proxy-{row.pk}", "").strip(),
         )
-    cast_on = cast_on or timezone.localdate()
+
     chosen = [row for row in rows if any(marks[f"{row.pk}-{item.pk}"] for item in items)]
-    if not chosen:
-        messages.error(request, MSG_NOTHING)
-        return view.render_to_response(view.get_context_data(marks=marks))
-    errors = []
-    try:
-        with transaction.atomic():
-            for row in chosen:
-                typed = {
-                    item.pk: marks[f"{row.pk}-{item.pk}"]
-                    for item in items
-                    if marks[f"{row.pk}-{item.pk}"]
-                }
-                try:
-                    elections.election_ballot_enter(
-                        vote=view.vote,
-                        actor=request.user,
-                        building=row.building_name,
-                        entrance=row.entrance,
-                        room=row.room,
-                        marks={
-                            key: KEYS.get(services.normalise(text), text)
-                            for key, text in typed.items()
-                        },
-                        cast_on=cast_on,
-                        proxy_name=request.POST.get(f"proxy-{row.pk}", "").strip(),
-                    )
-                except ValidationError as error:
-                    errors.append(MSG_ROW % {"unit": row, "message": _error_text(error)})
-            if errors:
-                raise ValidationError(errors)
-    except ValidationError:
-        return view.render_to_response(view.get_context_data(marks=marks, errors=errors))
-    messages.success(request, MSG_ENTERED % {"count": len(chosen)})
-    url = reverse("votes_vote:entry", args=[view.vote.pk])
-    return redirect(f"{url}?building={current}")
+    return view.enter_rows(request, current, chosen, enter, {"marks": marks})
 
 
 class ElectionConcludeView(AdminPageMixin, FormView):
