@@ -44,6 +44,8 @@ if __name__ == "__main__":
 
     django.setup()
 
+from bench.timing import median_seconds, say  # noqa: E402
+
 NOTICES = int(os.environ.get("BENCH_NOTICES", "200000"))
 WAGTAIL_INDEX = os.environ.get("BENCH_WAGTAIL_INDEX") == "1"
 ONLY_SEARCH = os.environ.get("BENCH_ONLY_SEARCH") == "1"
@@ -60,19 +62,6 @@ TITLES = (
     ("company-contractors", "电梯、消防设施维保单位公示"),
     ("company-services", "物业服务事项和收费标准公示"),
 )
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-def _median(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 # Setup ---------------------------------------------------------------------------------
@@ -400,8 +389,8 @@ def pdf_figures(notice, path: str) -> dict:
     client = Client()
     client.get(path)
     return {
-        "render_s": _median(render, 5),
-        "cached_ms": _median(lambda: client.get(path), 20) * 1e3,
+        "render_s": median_seconds(render, 5),
+        "cached_ms": median_seconds(lambda: client.get(path), 20) * 1e3,
     }
 
 
@@ -421,8 +410,8 @@ def search_figures(region) -> dict:
     return {
         "query": SEARCH,
         "found_first_page": len(found),
-        "province_ms": _median(everywhere, 7) * 1e3,
-        "region_ms": _median(in_region, 7) * 1e3,
+        "province_ms": median_seconds(everywhere, 7) * 1e3,
+        "region_ms": median_seconds(in_region, 7) * 1e3,
     }
 
 

@@ -14,7 +14,6 @@ Measures, in one run:
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -30,22 +29,11 @@ if __name__ == "__main__":
 
     django.setup()
 
+from bench.timing import median_seconds, say  # noqa: E402
+
 UNITS = 20_000
 PER_BUILDING = 500
 CHOICES = ("同意", "同意", "同意", "反对", "弃权", "同意", "反对")
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-def _median(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def _users():
@@ -188,7 +176,7 @@ def filing_pdf_time(filing, user, repeat: int = 5) -> float:
     from disclosures.filings.pdf import filing_form_pdf
 
     filing_form_pdf(filing=filing, user=user)  # the first render loads WeasyPrint and fonts
-    return _median(lambda: filing_form_pdf(filing=filing, user=user), repeat)
+    return median_seconds(lambda: filing_form_pdf(filing=filing, user=user), repeat)
 
 
 def votes_bench() -> dict:
@@ -215,9 +203,9 @@ def votes_bench() -> dict:
     raw_totals, _raw = raw_tally(vote.pk)
     if (raw_totals[0], raw_totals[1]) != (result.total.units, result.total.heads):
         raise RuntimeError("the raw aggregate and the tally disagree")
-    t_raw = _median(lambda: raw_tally(vote.pk), 15)
-    t_tally = _median(lambda: vote_tally(vote), 15)
-    t_engine = _median(lambda: _engine_tally(vote), 5)
+    t_raw = median_seconds(lambda: raw_tally(vote.pk), 15)
+    t_tally = median_seconds(lambda: vote_tally(vote), 15)
+    t_engine = median_seconds(lambda: _engine_tally(vote), 5)
     t_pdf = filing_pdf_time(filing, clerk)
     return {
         "units": result.total.units,
