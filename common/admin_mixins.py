@@ -25,7 +25,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.coreutils import multigetattr
 
-from .access import fetch, scoped
+from .access import fetch, require_role, scoped
 from .admin_choosers import search_condition
 from .admin_forms import can_view_identity
 from .exports import NeutralisedCsvExportMixin
@@ -278,7 +278,15 @@ class AppModelViewSet(ScopedViewSetMixin, ModelViewSet):
 
 class AdminPageMixin(WagtailAdminTemplateMixin):
     """A plain admin page (dashboards, queues, alarms) whose header names the page:
-    breadcrumbs Home › title."""
+    breadcrumbs Home › title. ``required_role``, when set, is the permission a user's
+    roles must give before anything else happens (:func:`common.access.require_role`)."""
+
+    required_role: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.required_role:
+            require_role(request.user, self.required_role)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]

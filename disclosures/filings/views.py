@@ -190,10 +190,7 @@ class FilingQueueView(AdminPageMixin, TemplateView):
     template_name = "filings/admin/queue.html"
     page_title = _("报备待办")
     header_icon = "tasks"
-
-    def dispatch(self, request, *args, **kwargs):
-        require_role(request.user, VIEW_FILING)
-        return super().dispatch(request, *args, **kwargs)
+    required_role = VIEW_FILING
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

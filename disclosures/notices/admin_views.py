@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from common.access import authorise, can, fetch, require_role, scoped
+from common.access import authorise, can, fetch, scoped
 from common.admin_mixins import AdminPageMixin
 from common.jurisdiction import VIEW
 from estates.models import Compound
@@ -43,10 +43,7 @@ class ComplianceView(AdminPageMixin, TemplateView):
     template_name = "notices/admin/compliance.html"
     page_title = _("公示合规")
     header_icon = "warning"
-
-    def dispatch(self, request, *args, **kwargs):
-        require_role(request.user, VIEW_PERM)
-        return super().dispatch(request, *args, **kwargs)
+    required_role = VIEW_PERM
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from common.access import fetch, require_role
+from common.access import fetch
 from common.admin_mixins import AdminPageMixin
 
 from .stage_filings import stage_filing_receive, stage_filings_to_receive
@@ -22,10 +22,7 @@ class StageFilingQueueView(AdminPageMixin, TemplateView):
     template_name = "votes/admin/stage_filings.html"
     page_title = _("表决公告备案")
     header_icon = "doc-full"
-
-    def dispatch(self, request, *args, **kwargs):
-        require_role(request.user, RECEIVE_STAGE)
-        return super().dispatch(request, *args, **kwargs)
+    required_role = RECEIVE_STAGE
 
     def get_context_data(self, **kwargs):
         return {

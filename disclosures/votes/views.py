@@ -131,10 +131,7 @@ class VoteCreateView(AdminPageMixin, FormView):
     template_name = "votes/admin/form.html"
     page_title = _("发起业主表决")
     header_icon = "tasks"
-
-    def dispatch(self, request, *args, **kwargs):
-        require_role(request.user, MANAGE_VOTE)
-        return super().dispatch(request, *args, **kwargs)
+    required_role = MANAGE_VOTE
 
     def get_initial(self):
         today = timezone.localdate()
